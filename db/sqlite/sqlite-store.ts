@@ -1,0 +1,276 @@
+import { createHash } from 'node:crypto';
+import { count, countDistinct, desc, eq, isNull, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import * as schema from '../schema.ts';
+import {
+  type ApplyResult,
+  CATALOG_KINDS,
+  type CatalogKind,
+  type CatalogRows,
+  type CatalogSnapshot,
+  type CatalogStats,
+  type IntegrationLabels,
+  type JobRun,
+  type KindChanges,
+  type ListQuery,
+  type Page,
+  type PrunableKind,
+  type Store,
+  type StoreHealth,
+  type ValueModelInput,
+} from '../store.ts';
+import { CATALOG_TABLES, filterConditions } from './catalog-tables.ts';
+import { openSqlite, type SqliteOptions } from './open.ts';
+
+/** Stable JSON (object keys sorted) so equal entries hash equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+const hash = (value: unknown) => createHash('sha256').update(canonical(value)).digest('hex');
+
+const emptyChanges = (): KindChanges => ({
+  created: [],
+  updated: [],
+  retired: [],
+  restored: [],
+  unchanged: 0,
+});
+
+const PRUNE_TARGETS = {
+  jobRuns: { table: 'job_runs', column: 'started_at' },
+} as const satisfies Record<PrunableKind, { table: string; column: string }>;
+
+/**
+ * The SQLite store: one better-sqlite3 connection in WAL mode. Writes are synchronous under the
+ * hood, so each method is one short transaction; the async signatures are for other backends.
+ */
+export function createSqliteStore(options: SqliteOptions): Store {
+  const db = openSqlite(options);
+  const client = db.$client;
+
+  function applyKind<K extends CatalogKind>(
+    kind: K,
+    entries: CatalogSnapshot[K],
+    now: number,
+    changes: KindChanges,
+  ): void {
+    const table = CATALOG_TABLES[kind];
+    const existing = new Map(
+      db
+        .select({ id: table.id, specHash: table.specHash, retiredAt: table.retiredAt })
+        .from(table)
+        .all()
+        .map((row) => [row.id, row]),
+    );
+    for (const entry of entries) {
+      const { owner, ...columns } = entry;
+      const specHash = hash(entry);
+      const before = existing.get(entry.id);
+      existing.delete(entry.id);
+      const values = { ...columns, owner: owner ?? null, specHash, updatedAt: now, retiredAt: null };
+      if (!before) {
+        db.insert(table)
+          .values({ ...values, createdAt: now } as never)
+          .run();
+        changes.created.push(entry.id);
+      } else if (before.retiredAt !== null || before.specHash !== specHash) {
+        db.update(table)
+          .set(values as never)
+          .where(eq(table.id, entry.id))
+          .run();
+        (before.retiredAt !== null ? changes.restored : changes.updated).push(entry.id);
+      } else {
+        changes.unchanged += 1;
+      }
+    }
+    for (const [id, row] of existing) {
+      if (row.retiredAt !== null) continue;
+      db.update(table)
+        .set({ retiredAt: now, updatedAt: now } as never)
+        .where(eq(table.id, id))
+        .run();
+      changes.retired.push(id);
+    }
+  }
+
+  function applyValueModel(model: ValueModelInput, now: number): boolean {
+    const current = db.select().from(schema.valueModel).where(eq(schema.valueModel.id, 1)).get();
+    if (current) {
+      const { id: _id, updatedAt: _u, ...stored } = current;
+      if (canonical(stored) === canonical({ ...stored, ...model })) return false;
+    }
+    db.insert(schema.valueModel)
+      .values({ id: 1, ...model, updatedAt: now })
+      .onConflictDoUpdate({ target: schema.valueModel.id, set: { ...model, updatedAt: now } })
+      .run();
+    return true;
+  }
+
+  const applyTransaction = client.transaction(
+    (snapshot: CatalogSnapshot, source: string, now: number): ApplyResult => {
+      const changes = Object.fromEntries(
+        CATALOG_KINDS.map((k) => [k, emptyChanges()]),
+      ) as ApplyResult['changes'];
+      for (const kind of CATALOG_KINDS) applyKind(kind, snapshot[kind], now, changes[kind]);
+      const valueModelChanged = applyValueModel(snapshot.valueModel, now);
+      const changed =
+        valueModelChanged ||
+        CATALOG_KINDS.some((k) => {
+          const c = changes[k];
+          return c.created.length + c.updated.length + c.retired.length + c.restored.length > 0;
+        });
+      if (!changed) return { changed, revision: null, changes, valueModelChanged };
+      const summary = Object.fromEntries(
+        CATALOG_KINDS.map((k) => [
+          k,
+          {
+            created: changes[k].created.length,
+            updated: changes[k].updated.length,
+            retired: changes[k].retired.length,
+            restored: changes[k].restored.length,
+          },
+        ]),
+      );
+      const row = db
+        .insert(schema.catalogRevisions)
+        .values({ appliedAt: now, source, hash: hash(snapshot), summary })
+        .returning({ id: schema.catalogRevisions.id })
+        .get();
+      return { changed, revision: row.id, changes, valueModelChanged };
+    },
+  );
+
+  const sourceSystems = alias(schema.systems, 'source_systems');
+  const targetSystems = alias(schema.systems, 'target_systems');
+  const sourceParticipants = alias(schema.participants, 'source_participants');
+  const targetParticipants = alias(schema.participants, 'target_participants');
+
+  return {
+    async applyCatalog(snapshot, { source, now }) {
+      return applyTransaction.immediate(snapshot, source, now);
+    },
+
+    async list<K extends CatalogKind>(kind: K, query: ListQuery<K>): Promise<Page<CatalogRows[K]>> {
+      const table = CATALOG_TABLES[kind];
+      const where = filterConditions(db, kind, query.filter, query.includeRetired ?? false);
+      const items = db
+        .select()
+        .from(table)
+        .where(where)
+        .orderBy(table.id)
+        .limit(query.limit)
+        .offset(query.offset ?? 0)
+        .all() as CatalogRows[K][];
+      const total = db.select({ n: count() }).from(table).where(where).get()?.n ?? 0;
+      return { items, total };
+    },
+
+    async get<K extends CatalogKind>(kind: K, id: string) {
+      const table = CATALOG_TABLES[kind];
+      return db.select().from(table).where(eq(table.id, id)).get() as CatalogRows[K] | undefined;
+    },
+
+    async getValueModel() {
+      const row = db.select().from(schema.valueModel).where(eq(schema.valueModel.id, 1)).get();
+      if (!row) return undefined;
+      const { id: _id, updatedAt: _u, ...model } = row;
+      return model;
+    },
+
+    async catalogStats(): Promise<CatalogStats> {
+      const p = schema.participants;
+      const participants = db
+        .select({ role: p.role, stage: p.stage, count: count() })
+        .from(p)
+        .where(isNull(p.retiredAt))
+        .groupBy(p.role, p.stage)
+        .all();
+      const countries =
+        db
+          .select({ n: countDistinct(p.country) })
+          .from(p)
+          .where(isNull(p.retiredAt))
+          .get()?.n ?? 0;
+      const systems =
+        db.select({ n: count() }).from(schema.systems).where(isNull(schema.systems.retiredAt)).get()?.n ?? 0;
+      const i = schema.integrations;
+      const integrations = db
+        .select({ tier: i.tier, count: count() })
+        .from(i)
+        .where(isNull(i.retiredAt))
+        .groupBy(i.tier)
+        .all();
+      return { participants, systems, integrations, countries };
+    },
+
+    async integrationLabels(): Promise<IntegrationLabels[]> {
+      const i = schema.integrations;
+      return db
+        .select({
+          integration: i.id,
+          tier: i.tier,
+          kind: i.kind,
+          sourceSystem: i.sourceSystemId,
+          targetSystem: i.targetSystemId,
+          sourceParticipant: sql<string>`coalesce(${sourceSystems.participantId}, '')`,
+          targetParticipant: sql<string>`coalesce(${targetSystems.participantId}, '')`,
+          sourceRole: sql<string>`coalesce(${sourceParticipants.role}, '')`,
+          targetRole: sql<string>`coalesce(${targetParticipants.role}, '')`,
+        })
+        .from(i)
+        .leftJoin(sourceSystems, eq(sourceSystems.id, i.sourceSystemId))
+        .leftJoin(targetSystems, eq(targetSystems.id, i.targetSystemId))
+        .leftJoin(sourceParticipants, eq(sourceParticipants.id, sourceSystems.participantId))
+        .leftJoin(targetParticipants, eq(targetParticipants.id, targetSystems.participantId))
+        .where(isNull(i.retiredAt))
+        .orderBy(i.id)
+        .all();
+    },
+
+    async recordJobRun(run: JobRun) {
+      db.insert(schema.jobRuns)
+        .values({ ...run, error: run.error ?? null })
+        .run();
+    },
+
+    async listJobRuns({ job, limit }) {
+      const j = schema.jobRuns;
+      const rows = db
+        .select()
+        .from(j)
+        .where(job === undefined ? undefined : eq(j.job, job))
+        .orderBy(desc(j.startedAt), desc(j.id))
+        .limit(limit)
+        .all();
+      return rows.map(({ id: _id, error, ...run }) => (error === null ? run : { ...run, error }));
+    },
+
+    async prune(kind: PrunableKind, before: number, limit: number) {
+      const target = PRUNE_TARGETS[kind];
+      const result = client
+        .prepare(
+          `DELETE FROM ${target.table} WHERE rowid IN (SELECT rowid FROM ${target.table} WHERE ${target.column} < ? LIMIT ?)`,
+        )
+        .run(before, limit);
+      return result.changes;
+    },
+
+    async health(): Promise<StoreHealth> {
+      try {
+        client.prepare('SELECT 1').get();
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, detail: (error as Error).message };
+      }
+    },
+
+    async close() {
+      if (client.open) client.close();
+    },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * The storage boundary. Everything outside `db/` talks to a {@link Store}; only the factory in
+ * `db/index.ts` knows which backend sits behind it. Methods are async so a networked backend
+ * (Postgres) can implement the same interface. Times are Unix milliseconds.
+ */
+
+export const CATALOG_KINDS = ['participants', 'systems', 'integrations', 'workflows', 'datasets'] as const;
+export type CatalogKind = (typeof CATALOG_KINDS)[number];
+
+interface EntryInput {
+  id: string;
+  name: string;
+  owner?: string | undefined;
+  /** The entry as validated, kept whole. */
+  spec: unknown;
+}
+
+export interface ParticipantInput extends EntryInput {
+  role: string;
+  country: string;
+  industry?: string | undefined;
+  stage: string;
+}
+export interface SystemInput extends EntryInput {
+  participantId: string;
+  kind: string;
+}
+export interface IntegrationInput extends EntryInput {
+  sourceSystemId: string;
+  targetSystemId: string;
+  kind: string;
+  tier: string;
+  channel?: string | undefined;
+}
+export type WorkflowInput = EntryInput;
+export interface DatasetInput extends EntryInput {
+  systemId: string;
+}
+export interface ValueModelInput {
+  currency: string;
+  costPerManualHandoff: number;
+  savingsPerStandardIntegration: number;
+  yearlyEcosystemCost: number;
+}
+
+/** A whole catalog, as `apply` receives it. */
+export interface CatalogSnapshot {
+  participants: ParticipantInput[];
+  systems: SystemInput[];
+  integrations: IntegrationInput[];
+  workflows: WorkflowInput[];
+  datasets: DatasetInput[];
+  valueModel: ValueModelInput;
+}
+
+interface RowMeta {
+  id: string;
+  name: string;
+  owner: string | null;
+  spec: unknown;
+  createdAt: number;
+  updatedAt: number;
+  /** When the entry left the catalog; null while it is in it. */
+  retiredAt: number | null;
+}
+
+export interface ParticipantRow extends RowMeta {
+  role: string;
+  country: string;
+  industry: string | null;
+  stage: string;
+}
+export interface SystemRow extends RowMeta {
+  participantId: string;
+  kind: string;
+}
+export interface IntegrationRow extends RowMeta {
+  sourceSystemId: string;
+  targetSystemId: string;
+  kind: string;
+  tier: string;
+  channel: string | null;
+}
+export type WorkflowRow = RowMeta;
+export interface DatasetRow extends RowMeta {
+  systemId: string;
+}
+
+export interface CatalogRows {
+  participants: ParticipantRow;
+  systems: SystemRow;
+  integrations: IntegrationRow;
+  workflows: WorkflowRow;
+  datasets: DatasetRow;
+}
+
+/** Filters each kind's list accepts; every one is an exact match. */
+export interface CatalogFilters {
+  participants: { role?: string; stage?: string; country?: string };
+  systems: { participant?: string; kind?: string };
+  integrations: {
+    tier?: string;
+    kind?: string;
+    from?: string;
+    to?: string;
+    participant?: string;
+    channel?: string;
+  };
+  workflows: Record<string, never>;
+  datasets: { system?: string };
+}
+
+export interface ListQuery<K extends CatalogKind> {
+  filter?: CatalogFilters[K];
+  /** Include entries that left the catalog (default false). */
+  includeRetired?: boolean;
+  limit: number;
+  offset?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface KindChanges {
+  created: string[];
+  updated: string[];
+  retired: string[];
+  restored: string[];
+  unchanged: number;
+}
+
+export interface ApplyResult {
+  /** Whether anything changed; an identical second apply returns false. */
+  changed: boolean;
+  /** Revision number recorded for a change, null when nothing changed. */
+  revision: number | null;
+  changes: Record<CatalogKind, KindChanges>;
+  valueModelChanged: boolean;
+}
+
+export interface CatalogStats {
+  participants: { role: string; stage: string; count: number }[];
+  systems: number;
+  integrations: { tier: string; count: number }[];
+  countries: number;
+}
+
+/** One active integration with the labels Prometheus joins on. */
+export interface IntegrationLabels {
+  integration: string;
+  tier: string;
+  kind: string;
+  sourceSystem: string;
+  targetSystem: string;
+  sourceParticipant: string;
+  targetParticipant: string;
+  sourceRole: string;
+  targetRole: string;
+}
+
+export interface JobRun {
+  job: string;
+  startedAt: number;
+  durationMs: number;
+  outcome: 'success' | 'failure';
+  error?: string | undefined;
+}
+
+/** Result kinds that retention prunes, each with its own window in settings. */
+export const PRUNABLE_KINDS = ['jobRuns'] as const;
+export type PrunableKind = (typeof PRUNABLE_KINDS)[number];
+
+export interface StoreHealth {
+  ok: boolean;
+  detail?: string;
+}
+
+export interface Store {
+  /** Upserts the catalog in one transaction; entries missing from it are retired, never deleted. */
+  applyCatalog(snapshot: CatalogSnapshot, options: { source: string; now: number }): Promise<ApplyResult>;
+  list<K extends CatalogKind>(kind: K, query: ListQuery<K>): Promise<Page<CatalogRows[K]>>;
+  get<K extends CatalogKind>(kind: K, id: string): Promise<CatalogRows[K] | undefined>;
+  getValueModel(): Promise<ValueModelInput | undefined>;
+  /** Counts of the entries in the catalog (retired ones excluded), for the catalog gauges. */
+  catalogStats(): Promise<CatalogStats>;
+  /** Labels of every integration in the catalog (retired ones excluded). */
+  integrationLabels(): Promise<IntegrationLabels[]>;
+  recordJobRun(run: JobRun): Promise<void>;
+  listJobRuns(query: { job?: string; limit: number }): Promise<JobRun[]>;
+  /** Deletes up to `limit` rows of `kind` older than `before`; returns how many went. */
+  prune(kind: PrunableKind, before: number, limit: number): Promise<number>;
+  /** Whether the store answers a trivial query. */
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}

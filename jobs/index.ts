@@ -1,0 +1,8 @@
+export { type RetentionOptions, retentionJob } from './retention.ts';
+export {
+  createScheduler,
+  type Job,
+  type JobContext,
+  type Scheduler,
+  type SchedulerOptions,
+} from './scheduler.ts';

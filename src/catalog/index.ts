@@ -1,0 +1,2 @@
+export { applyCatalog, describeApply } from './apply.ts';
+export { catalogSnapshot } from './snapshot.ts';

@@ -1,0 +1,110 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from 'pino';
+import type { Store } from '../../db/index.ts';
+import type { Config } from '../config/index.ts';
+import type { Telemetry } from '../telemetry/index.ts';
+import { type FieldProblem, problem, problemResponse } from './problem.ts';
+import { registerCatalogRoutes } from './routes/catalog.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerMetricsRoute } from './routes/metrics.ts';
+
+export interface AppDependencies {
+  config: Config;
+  store: Store;
+  telemetry: Telemetry;
+  logger: Logger;
+  /** Whether the scheduler runs, for `/readyz`. */
+  schedulerRunning: () => boolean;
+  version: string;
+}
+
+const TARGET_NAMES: Record<string, string> = {
+  param: 'path',
+  query: 'query',
+  json: 'body',
+  header: 'header',
+};
+
+/** Turns a validation failure into field problems named like `query.limit`. */
+function fieldProblems(target: string, issues: { path: PropertyKey[]; message: string }[]): FieldProblem[] {
+  const prefix = TARGET_NAMES[target] ?? target;
+  return issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+}
+
+/**
+ * Builds the HTTP application: health, `/metrics`, the catalog API under `/api/v1` with its
+ * OpenAPI document. Nothing here listens on a port; tests call `app.request()`.
+ *
+ * @example
+ * const app = createApp({ config, store, telemetry, logger, schedulerRunning: () => true, version });
+ * const res = await app.request('/api/v1/integrations?tier=critical');
+ */
+export function createApp(deps: AppDependencies): OpenAPIHono {
+  const { config, store, telemetry, logger } = deps;
+  const app = new OpenAPIHono();
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    logger.debug(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    );
+  });
+
+  app.notFound((c) => problemResponse(c, problem(404, `no route for ${c.req.method} ${c.req.path}`)));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return problemResponse(c, problem(error.status, error.message));
+    logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
+    return problemResponse(c, problem(500, 'internal error'));
+  });
+
+  app.get('/', (c) =>
+    c.json({
+      name: 'ecotone',
+      version: deps.version,
+      links: {
+        metrics: '/metrics',
+        health: '/healthz',
+        ready: '/readyz',
+        api: '/api/v1',
+        openapi: '/api/v1/openapi.json',
+      },
+    }),
+  );
+  registerHealthRoutes(app, { store, schedulerRunning: deps.schedulerRunning });
+  registerMetricsRoute(app, telemetry, logger);
+
+  const api = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const errors = fieldProblems(result.target, result.error.issues);
+      const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+      return problemResponse(c, problem(400, detail, errors));
+    },
+  });
+  registerCatalogRoutes(api, {
+    store,
+    defaultPageSize: config.settings.limits.apiPageSize,
+    maxPageSize: config.settings.limits.apiMaxPageSize,
+  });
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Ecotone API',
+      version: deps.version,
+      description: 'The ecosystem catalog and its health, usage, value and data-quality results.',
+    },
+  });
+  app.route('/api/v1', api);
+  return app;
+}

@@ -1,0 +1,2 @@
+export { type AppDependencies, createApp } from './app.ts';
+export { type HttpServer, startHttpServer } from './http-server.ts';

@@ -1,0 +1,72 @@
+import { context, type Meter, metrics, propagation, trace } from '@opentelemetry/api';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+
+export interface TelemetryOptions {
+  serviceVersion: string;
+  /** Most label sets one instrument keeps before folding the rest into an overflow series. */
+  cardinalityLimit: number;
+}
+
+/** The OpenTelemetry wiring, created once at start-up and handed to whatever measures. */
+export interface Telemetry {
+  /** Meter for Ecotone's instruments; code that measures sees only this `@opentelemetry/api` type. */
+  meter: Meter;
+  /** Collects every instrument and renders the Prometheus text exposition format (0.0.4). */
+  render(): Promise<string>;
+  shutdown(): Promise<void>;
+}
+
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+let active = false;
+
+/**
+ * Starts the OpenTelemetry Node SDK with a Prometheus reader whose HTTP server is not started:
+ * `/metrics` is served by Ecotone's own server through {@link Telemetry.render}. Scope labels are
+ * left out, the resource appears once as `target_info`, and a view raises every instrument's
+ * cardinality limit to the configured bound. The SDK registers process-wide providers, so one
+ * telemetry is active at a time; `shutdown` releases them.
+ */
+export function startTelemetry(options: TelemetryOptions): Telemetry {
+  if (active) throw new Error('telemetry is already started in this process; shut it down first');
+  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  const serializer = new PrometheusSerializer('', false, undefined, false, true);
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({
+      'service.name': 'ecotone',
+      'service.version': options.serviceVersion,
+    }),
+    autoDetectResources: false,
+    metricReaders: [exporter],
+    views: [{ instrumentName: '*', aggregationCardinalityLimit: options.cardinalityLimit }],
+    spanProcessors: [],
+    logRecordProcessors: [],
+    instrumentations: [],
+  });
+  sdk.start();
+  active = true;
+  let stopped = false;
+
+  return {
+    meter: metrics.getMeter('ecotone', options.serviceVersion),
+    async render() {
+      const { resourceMetrics } = await exporter.collect();
+      return serializer.serialize(resourceMetrics);
+    },
+    async shutdown() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        await sdk.shutdown();
+      } finally {
+        metrics.disable();
+        trace.disable();
+        context.disable();
+        propagation.disable();
+        active = false;
+      }
+    },
+  };
+}
