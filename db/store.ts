@@ -183,6 +183,8 @@ export interface Store {
   list<K extends CatalogKind>(kind: K, query: ListQuery<K>): Promise<Page<CatalogRows[K]>>;
   get<K extends CatalogKind>(kind: K, id: string): Promise<CatalogRows[K] | undefined>;
   getValueModel(): Promise<ValueModelInput | undefined>;
+  /** The latest catalog revision (0 before the first apply); it changes whenever the catalog does. */
+  catalogRevision(): Promise<number>;
   /** Counts of the entries in the catalog (retired ones excluded), for the catalog gauges. */
   catalogStats(): Promise<CatalogStats>;
   /** Labels of every integration in the catalog (retired ones excluded). */

@@ -42,7 +42,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       serviceVersion: VERSION,
       cardinalityLimit: settings.limits.metricLabelSets,
     });
-    registerCatalogMetrics(telemetry.meter, store, logger);
+    registerCatalogMetrics(telemetry.gauges, store);
     const jobMetrics = createJobMetrics(telemetry.meter);
 
     const jobs = createScheduler({

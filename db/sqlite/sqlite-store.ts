@@ -182,6 +182,14 @@ export function createSqliteStore(options: SqliteOptions): Store {
       return model;
     },
 
+    async catalogRevision() {
+      const row = db
+        .select({ id: sql<number | null>`max(${schema.catalogRevisions.id})` })
+        .from(schema.catalogRevisions)
+        .get();
+      return row?.id ?? 0;
+    },
+
     async catalogStats(): Promise<CatalogStats> {
       const p = schema.participants;
       const participants = db

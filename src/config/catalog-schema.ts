@@ -64,13 +64,13 @@ export const sloSchema = z.strictObject({
     .lt(1)
     .default(0.99)
     .meta({ description: 'Target share of successful checks and calls, e.g. 0.999.' }),
-  latency: duration.default(1000).meta({ description: 'Latency target for a single call (default 1s).' }),
-  window: boundedDuration('1h').default(2_592_000_000).meta({ description: 'SLO window (default 30d).' }),
+  latency: duration.prefault('1s').meta({ description: 'Latency target for a single call (default 1s).' }),
+  window: boundedDuration('1h').prefault('30d').meta({ description: 'SLO window (default 30d).' }),
 });
 
 const probeCommon = {
-  interval: boundedDuration('1s').default(30_000).meta({ description: 'How often to probe (default 30s).' }),
-  timeout: boundedDuration('10ms').default(5_000).meta({ description: 'Per-probe timeout (default 5s).' }),
+  interval: boundedDuration('1s').prefault('30s').meta({ description: 'How often to probe (default 30s).' }),
+  timeout: boundedDuration('10ms').prefault('5s').meta({ description: 'Per-probe timeout (default 5s).' }),
 };
 
 export const probeSchema = z
@@ -127,7 +127,7 @@ export const workflowSchema = z.strictObject({
   ...common,
   steps: z.array(workflowStepSchema).min(2, { error: 'expected at least 2 steps' }),
   timeout: boundedDuration('1s')
-    .default(3_600_000)
+    .prefault('1h')
     .meta({ description: 'A run idle this long is abandoned (default 1h).' }),
 });
 

@@ -7,7 +7,8 @@ const UNIT_MS: Record<string, number> = {
   w: 604_800_000,
 };
 
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
+/** The text form of a duration, one or more number-unit pairs. */
+export const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
 const SEGMENT = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g;
 
 /**
@@ -18,7 +19,7 @@ const SEGMENT = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g;
  * parseDuration('1h30m') // 5_400_000
  */
 export function parseDuration(text: string): number | undefined {
-  if (!DURATION.test(text)) return undefined;
+  if (!DURATION_PATTERN.test(text)) return undefined;
   let total = 0;
   for (const [, value, unit] of text.matchAll(SEGMENT)) {
     total += Number(value) * (UNIT_MS[unit as string] as number);

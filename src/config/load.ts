@@ -109,6 +109,8 @@ function describeIssue(issue: z.core.$ZodIssue, found: unknown): string {
       if (found === undefined) return `required, expected ${issue.expected}`;
       return `expected ${issue.expected}, found ${describeFound(found)}`;
     case 'invalid_value':
+      if (found === undefined)
+        return `required, expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, found ${describeFound(found)}`;
     case 'invalid_union':
       return `${issue.message}, found ${describeFound(found)}`;

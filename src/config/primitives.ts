@@ -1,6 +1,6 @@
 import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
-import { parseDuration } from './duration.ts';
+import { DURATION_PATTERN, parseDuration } from './duration.ts';
 
 /** Catalog ids: lowercase, digits, `-`, `_`, `.`; they become Prometheus label values and URL segments. */
 export const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -11,25 +11,16 @@ export const id = z
   .meta({ description: 'Stable identifier: lowercase letters, digits, ".", "_" or "-" (at most 63).' });
 
 /** A reference to another catalog entry by id; checked against the catalog after parsing. */
-export const ref = (kind: string) => id.meta({ description: `Id of a ${kind} in this catalog.` });
+export const ref = (kind: string) =>
+  id.meta({ description: `Id of ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} in this catalog.` });
 
 /**
  * A duration written as `500ms`, `30s`, `5m`, `1h30m`, `14d`; parsed to milliseconds.
  */
 export const duration = z
   .string({ error: 'expected a duration such as "30s", "500ms" or "7d"' })
-  .transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      ctx.issues.push({
-        code: 'custom',
-        input: text,
-        message: 'expected a duration such as "30s", "500ms" or "7d"',
-      });
-      return z.NEVER;
-    }
-    return ms;
-  })
+  .regex(DURATION_PATTERN, { error: 'expected a duration such as "30s", "500ms" or "7d"', abort: true })
+  .transform((text) => parseDuration(text) as number)
   .meta({ description: 'Duration: a number and a unit (ms, s, m, h, d, w), e.g. "30s" or "1h30m".' });
 
 /** A duration with a lower bound, e.g. `boundedDuration('1s')`. */

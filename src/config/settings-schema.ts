@@ -7,10 +7,10 @@ export const serverSettingsSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1').meta({ description: 'Listen address (default 127.0.0.1).' }),
   port: z.int().min(0).max(65_535).default(9480).meta({ description: 'Listen port (default 9480).' }),
   shutdownTimeout: boundedDuration('100ms')
-    .default(10_000)
+    .prefault('10s')
     .meta({ description: 'How long shutdown waits for in-flight requests and jobs (default 10s).' }),
   requestTimeout: boundedDuration('1s')
-    .default(30_000)
+    .prefault('30s')
     .meta({ description: 'Upper bound on one request, headers to last byte (default 30s).' }),
 });
 
@@ -21,7 +21,7 @@ export const storageSettingsSchema = z.strictObject({
     .default('data/ecotone.db')
     .meta({ description: 'SQLite file, relative to the config file (default data/ecotone.db).' }),
   busyTimeout: boundedDuration('0ms')
-    .default(5_000)
+    .prefault('5s')
     .meta({ description: 'How long a write waits for a lock before failing (default 5s).' }),
   synchronous: z.enum(['full', 'normal']).default('full').meta({
     description:
@@ -30,9 +30,7 @@ export const storageSettingsSchema = z.strictObject({
 });
 
 export const retentionSettingsSchema = z.strictObject({
-  jobRuns: boundedDuration('1h')
-    .default(2_592_000_000)
-    .meta({ description: 'Job run history (default 30d).' }),
+  jobRuns: boundedDuration('1h').prefault('30d').meta({ description: 'Job run history (default 30d).' }),
   batchSize: z
     .int()
     .min(1)

@@ -49,11 +49,14 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
 
     function close(timeoutMs: number): Promise<void> {
       return new Promise((done) => {
+        // Keep-alive sockets go idle as their last response ends; close each as soon as it does.
+        const idle = setInterval(() => http.closeIdleConnections(), 25);
         const timer = setTimeout(() => {
           options.logger.warn({ timeoutMs }, 'closing connections still open at shutdown');
           http.closeAllConnections();
         }, timeoutMs);
         http.close(() => {
+          clearInterval(idle);
           clearTimeout(timer);
           done();
         });

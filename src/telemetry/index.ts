@@ -1,4 +1,10 @@
 export {
+  createSnapshotGauges,
+  type GaugeSample,
+  type SnapshotGaugeFamily,
+  type SnapshotGauges,
+} from './snapshot-gauges.ts';
+export {
   PROMETHEUS_CONTENT_TYPE,
   startTelemetry,
   type Telemetry,

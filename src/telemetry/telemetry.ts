@@ -2,17 +2,22 @@ import { context, type Meter, metrics, propagation, trace } from '@opentelemetry
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { createSnapshotGauges, type SnapshotGauges } from './snapshot-gauges.ts';
 
 export interface TelemetryOptions {
   serviceVersion: string;
   /** Most label sets one instrument keeps before folding the rest into an overflow series. */
   cardinalityLimit: number;
+  /** Told about a snapshot gauge group that could not be read at a scrape. */
+  onCollectError?: (error: unknown, families: string[]) => void;
 }
 
 /** The OpenTelemetry wiring, created once at start-up and handed to whatever measures. */
 export interface Telemetry {
   /** Meter for Ecotone's instruments; code that measures sees only this `@opentelemetry/api` type. */
   meter: Meter;
+  /** Gauges read whole from the store at each scrape (series that disappear stop being exported). */
+  gauges: SnapshotGauges;
   /** Collects every instrument and renders the Prometheus text exposition format (0.0.4). */
   render(): Promise<string>;
   shutdown(): Promise<void>;
@@ -24,14 +29,23 @@ let active = false;
 
 /**
  * Starts the OpenTelemetry Node SDK with a Prometheus reader whose HTTP server is not started:
- * `/metrics` is served by Ecotone's own server through {@link Telemetry.render}. Scope labels are
+ * `/metrics` is served by Ecotone's own server through {@link Telemetry.render}. Snapshot gauges
+ * join the SDK's instruments through the exporter's metric producers. Scope labels are
  * left out, the resource appears once as `target_info`, and a view raises every instrument's
  * cardinality limit to the configured bound. The SDK registers process-wide providers, so one
  * telemetry is active at a time; `shutdown` releases them.
  */
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   if (active) throw new Error('telemetry is already started in this process; shut it down first');
-  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  const gauges = createSnapshotGauges({
+    cardinalityLimit: options.cardinalityLimit,
+    onError: options.onCollectError ?? (() => {}),
+  });
+  const exporter = new PrometheusExporter({
+    preventServerStart: true,
+    withoutScopeInfo: true,
+    metricProducers: [gauges],
+  });
   const serializer = new PrometheusSerializer('', false, undefined, false, true);
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
@@ -51,6 +65,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
 
   return {
     meter: metrics.getMeter('ecotone', options.serviceVersion),
+    gauges,
     async render() {
       const { resourceMetrics } = await exporter.collect();
       return serializer.serialize(resourceMetrics);

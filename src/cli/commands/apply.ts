@@ -1,6 +1,4 @@
 import { isAbsolute, resolve } from 'node:path';
-import { openStore } from '../../../db/index.ts';
-import { applyCatalog, describeApply } from '../../catalog/index.ts';
 import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../command.ts';
 import { configPath, loadOrReport } from '../config-file.ts';
@@ -26,6 +24,10 @@ Options:
     if (!config) return EXIT.failure;
     const db = values.db as string | undefined;
     const path = db === undefined ? config.settings.storage.path : isAbsolute(db) ? db : resolve(io.cwd, db);
+    const [{ openStore }, { applyCatalog, describeApply }] = await Promise.all([
+      import('../../../db/index.ts'),
+      import('../../catalog/index.ts'),
+    ]);
     const store = openStore({
       path,
       busyTimeout: config.settings.storage.busyTimeout,

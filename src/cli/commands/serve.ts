@@ -1,6 +1,4 @@
 import { isAbsolute, resolve } from 'node:path';
-import { createLogger } from '../../logger.ts';
-import { startService } from '../../service.ts';
 import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../command.ts';
 import { configPath, loadOrReport } from '../config-file.ts';
@@ -41,6 +39,11 @@ Options:
         ? (values.db as string)
         : resolve(io.cwd, values.db as string);
 
+    // Loaded here so the other commands start without the OpenTelemetry SDK and the server.
+    const [{ createLogger }, { startService }] = await Promise.all([
+      import('../../logger.ts'),
+      import('../../service.ts'),
+    ]);
     const logger = createLogger({ level: config.settings.log.level });
     let service: Awaited<ReturnType<typeof startService>>;
     try {

@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/helpers.ts';
+import { sampleSnapshot, storeContract } from '../store.contract.ts';
+import { createSqliteStore } from './sqlite-store.ts';
+
+storeContract('sqlite', async () => {
+  const { dir, remove } = await tempDir();
+  return { store: createSqliteStore({ path: join(dir, 'ecotone.db') }), cleanup: remove };
+});
+
+describe('sqlite store', () => {
+  it('uses WAL with full sync and keeps data across reopen', async () => {
+    const { dir, remove } = await tempDir();
+    const path = join(dir, 'nested', 'ecotone.db');
+    try {
+      const store = createSqliteStore({ path });
+      await store.applyCatalog(sampleSnapshot(), { source: 'test', now: 1 });
+      await store.close();
+
+      const raw = new Database(path, { readonly: true });
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+      const migrations = raw.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
+      expect(migrations.n).toBeGreaterThan(0);
+      raw.close();
+
+      const reopened = createSqliteStore({ path });
+      expect((await reopened.list('integrations', { limit: 10 })).total).toBe(2);
+      expect((await reopened.applyCatalog(sampleSnapshot(), { source: 'test', now: 2 })).changed).toBe(false);
+      await reopened.close();
+    } finally {
+      await remove();
+    }
+  });
+
+  it('reports unhealthy once closed', async () => {
+    const { dir, remove } = await tempDir();
+    const store = createSqliteStore({ path: join(dir, 'x.db') });
+    await store.close();
+    expect((await store.health()).ok).toBe(false);
+    await remove();
+  });
+
+  it('rolls back a whole apply when one entry cannot be written', async () => {
+    const { dir, remove } = await tempDir();
+    const store = createSqliteStore({ path: join(dir, 'x.db') });
+    const bad = sampleSnapshot();
+    (bad.integrations[1] as { tier: unknown }).tier = null;
+    await expect(store.applyCatalog(bad, { source: 'test', now: 1 })).rejects.toThrow(/NOT NULL/);
+    expect((await store.list('participants', { limit: 10 })).total).toBe(0);
+    await store.close();
+    await remove();
+  });
+});
