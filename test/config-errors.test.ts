@@ -73,6 +73,8 @@ describe('config errors', () => {
       '  - id: a',
       '    role: partner',
       '    country: de',
+      'systems:',
+      '  - { id: web, participant: b }',
       'settings:',
       '  log: { level: loud }',
     ].join('\n');
@@ -85,7 +87,8 @@ describe('config errors', () => {
     })();
     expect(error?.issues.map((i) => `${i.line}:${i.path}`)).toEqual([
       '4:participants[0].country',
-      '6:settings.log.level',
+      '6:systems[0].participant',
+      '8:settings.log.level',
     ]);
   });
 });

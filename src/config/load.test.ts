@@ -40,7 +40,7 @@ describe('loadConfig', () => {
   });
 
   it('expands environment variables before validating', () => {
-    const config = parseConfig('settings: { server: { port: "${PORT:-1}", host: "${HOST}" } }', 'x.yaml', {
+    const config = parseConfig('settings:\n  server:\n    port: ${PORT:-1}\n    host: "${HOST}"', 'x.yaml', {
       env: { PORT: '8080', HOST: '0.0.0.0' },
     });
     expect(config.settings.server.port).toBe(8080);

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { type EnvProblem, expandEnv } from './env.ts';
+import { expandDocumentEnv } from './env.ts';
 import { ConfigError, type ConfigIssue, describeFound, formatPath } from './errors.ts';
+import { referenceIssues } from './references.ts';
 import { type EcosystemConfig, ecosystemSchema } from './schema.ts';
 
 /** A loaded, validated config: the catalog, the settings, and where they came from. */
@@ -54,15 +55,13 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
       }),
     );
   }
-  const raw = doc.toJS() ?? {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
+  const envProblems = expandDocumentEnv(doc, options.env ?? {});
+  const expanded = doc.toJS() ?? {};
+  if (typeof expanded !== 'object' || Array.isArray(expanded)) {
     throw new ConfigError(file, [
-      { path: '', message: `expected a mapping at the top level, found ${describeFound(raw)}` },
+      { path: '', message: `expected a mapping at the top level, found ${describeFound(expanded)}` },
     ]);
   }
-
-  const envProblems: EnvProblem[] = [];
-  const expanded = expandEnv(raw, options.env ?? {}, envProblems);
   const locate = (path: (string | number)[], key?: string) => position(doc.contents, path, key, lineCounter);
   if (envProblems.length > 0) {
     throw new ConfigError(
@@ -74,6 +73,13 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   const result = ecosystemSchema.safeParse(expanded);
   if (!result.success) {
     const issues = toIssues(result.error.issues, expanded, locate);
+    // Zod skips the cross-reference checks when anything else failed; run them anyway, so one
+    // pass reports every problem.
+    const seen = new Set(issues.map((i) => `${i.path}\n${i.message}`));
+    for (const ref of referenceIssues(expanded)) {
+      const issue = { path: formatPath(ref.path), message: ref.message, ...locate(ref.path) };
+      if (!seen.has(`${issue.path}\n${issue.message}`)) issues.push(issue);
+    }
     issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
     throw new ConfigError(file, issues);
   }
@@ -105,9 +111,11 @@ function toIssues(issues: z.core.$ZodIssue[], input: unknown, locate: Locate): C
 
 function describeIssue(issue: z.core.$ZodIssue, found: unknown): string {
   switch (issue.code) {
-    case 'invalid_type':
-      if (found === undefined) return `required, expected ${issue.expected}`;
-      return `expected ${issue.expected}, found ${describeFound(found)}`;
+    case 'invalid_type': {
+      const expected = issue.message.startsWith('expected ') ? issue.message : `expected ${issue.expected}`;
+      if (found === undefined) return `required, ${expected}`;
+      return `${expected}, found ${describeFound(found)}`;
+    }
     case 'invalid_value':
       if (found === undefined)
         return `required, expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -121,6 +129,8 @@ function describeIssue(issue: z.core.$ZodIssue, found: unknown): string {
       const foundText = Array.isArray(found) ? `${found.length}` : describeFound(found);
       if (issue.message && !issue.message.startsWith('Too ')) return `${issue.message}, found ${foundText}`;
       if (issue.origin === 'array') return `expected ${word} ${bound} items, found ${foundText}`;
+      if (issue.origin === 'string' && issue.code === 'too_small' && Number(bound) === 1)
+        return `expected a non-empty string, found ${describeFound(found)}`;
       if (issue.origin === 'string')
         return `expected ${word} ${bound} characters, found ${describeFound(found)}`;
       const strict =
