@@ -250,6 +250,8 @@ export function storeContract(
       expect(await store.listJobRuns({ job: 'other', limit: 5 })).toEqual([
         { job: 'other', startedAt: 9_000, durationMs: 5, outcome: 'failure', error: 'boom' },
       ]);
+      expect(await store.lastJobSuccess('retention')).toBe(6_005);
+      expect(await store.lastJobSuccess('other')).toBeUndefined();
       expect(await store.prune('jobRuns', 5_000, 3)).toBe(3);
       expect(await store.prune('jobRuns', 5_000, 3)).toBe(2);
       expect(await store.prune('jobRuns', 5_000, 3)).toBe(0);

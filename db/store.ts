@@ -190,6 +190,8 @@ export interface Store {
   /** Labels of every integration in the catalog (retired ones excluded). */
   integrationLabels(): Promise<IntegrationLabels[]>;
   recordJobRun(run: JobRun): Promise<void>;
+  /** When the job's last successful run finished (Unix ms), if it ever succeeded. */
+  lastJobSuccess(job: string): Promise<number | undefined>;
   listJobRuns(query: { job?: string; limit: number }): Promise<JobRun[]>;
   /** Deletes up to `limit` rows of `kind` older than `before`; returns how many went. */
   prune(kind: PrunableKind, before: number, limit: number): Promise<number>;

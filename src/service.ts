@@ -64,7 +64,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         batchSize: settings.retention.batchSize,
       }),
     );
-    for (const name of jobs.jobNames()) jobMetrics.register(name);
+    for (const name of jobs.jobNames()) jobMetrics.register(name, await store.lastJobSuccess(name));
 
     const app = createApp({
       config,

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exampleConfig, startTestApp, tempDir } from './helpers.ts';
+import { exampleConfig, ROOT, startTestApp, tempDir } from './helpers.ts';
 
 const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
 const hasPromtool = promtool.status === 0;
@@ -10,7 +11,19 @@ if (!hasPromtool) {
   );
 }
 
-describe.skipIf(!hasPromtool)('promtool check metrics', () => {
+describe.skipIf(!hasPromtool)('promtool', () => {
+  it('accepts the Prometheus configuration of the compose stack', () => {
+    const check = spawnSync(
+      'promtool',
+      ['check', 'config', join(ROOT, 'dashboards', 'prometheus', 'prometheus.yml')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+  });
+
   it('finds nothing to report in /metrics of the example ecosystem', async () => {
     const { dir, remove } = await tempDir();
     const t = await startTestApp(await exampleConfig(dir));

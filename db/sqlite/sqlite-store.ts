@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { count, countDistinct, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, count, countDistinct, desc, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import * as schema from '../schema.ts';
 import {
@@ -244,6 +244,18 @@ export function createSqliteStore(options: SqliteOptions): Store {
       db.insert(schema.jobRuns)
         .values({ ...run, error: run.error ?? null })
         .run();
+    },
+
+    async lastJobSuccess(job: string) {
+      const j = schema.jobRuns;
+      const row = db
+        .select({ at: sql<number>`${j.startedAt} + ${j.durationMs}` })
+        .from(j)
+        .where(and(eq(j.job, job), eq(j.outcome, 'success')))
+        .orderBy(desc(j.startedAt))
+        .limit(1)
+        .get();
+      return row?.at;
     },
 
     async listJobRuns({ job, limit }) {

@@ -93,11 +93,14 @@ describe('http app', () => {
       error: 'x',
     });
     const text = await (await t.app.request('/metrics')).text();
-    expect(text).toContain('ecotone_job_duration_seconds_bucket{job="retention",le="0.05"} 2');
-    expect(text).toContain('ecotone_job_duration_seconds_bucket{job="retention",le="0.005"} 0');
-    expect(text).toContain('ecotone_job_failures_total{job="retention"} 1');
-    expect(text).toContain('ecotone_job_runs_total{job="retention",outcome="success"} 1');
-    expect(text).toContain('ecotone_job_last_success_timestamp_seconds{job="retention"} 1700000000.042');
+    expect(text).toContain('ecotone_job_duration_seconds_bucket{job_name="retention",le="0.05"} 2');
+    expect(text).toContain('ecotone_job_duration_seconds_bucket{job_name="retention",le="0.005"} 0');
+    expect(text).toContain('ecotone_job_failures_total{job_name="retention"} 1');
+    expect(text).toContain('ecotone_job_runs_total{job_name="retention",outcome="success"} 1');
+    expect(text).toContain('ecotone_job_last_success_timestamp_seconds{job_name="retention"} 1700000000.042');
+    t.jobMetrics.register('restarted', 1_600_000_000_000);
+    const later = await (await t.app.request('/metrics')).text();
+    expect(later).toContain('ecotone_job_last_success_timestamp_seconds{job_name="restarted"} 1600000000');
   });
 
   it('lists, filters and pages catalog entries', async () => {
