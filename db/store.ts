@@ -195,7 +195,7 @@ export interface Store {
   listJobRuns(query: { job?: string; limit: number }): Promise<JobRun[]>;
   /** Deletes up to `limit` rows of `kind` older than `before`; returns how many went. */
   prune(kind: PrunableKind, before: number, limit: number): Promise<number>;
-  /** Whether the store answers a trivial query. */
+  /** Whether the store answers and has every migration applied. */
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

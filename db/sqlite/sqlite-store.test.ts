@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers.ts';
 import { sampleSnapshot, storeContract } from '../store.contract.ts';
+import { expectedMigrations } from './open.ts';
 import { createSqliteStore } from './sqlite-store.ts';
 
 storeContract('sqlite', async () => {
@@ -32,6 +33,21 @@ describe('sqlite store', () => {
     } finally {
       await remove();
     }
+  });
+
+  it('reports unhealthy while a migration is missing', async () => {
+    const { dir, remove } = await tempDir();
+    const path = join(dir, 'x.db');
+    const store = createSqliteStore({ path });
+    const raw = new Database(path);
+    raw.prepare('DELETE FROM __drizzle_migrations').run();
+    raw.close();
+    expect(await store.health()).toEqual({
+      ok: false,
+      detail: `0 of ${expectedMigrations()} migrations applied`,
+    });
+    await store.close();
+    await remove();
   });
 
   it('reports unhealthy once closed', async () => {

@@ -20,7 +20,7 @@ import {
   type ValueModelInput,
 } from '../store.ts';
 import { CATALOG_TABLES, filterConditions } from './catalog-tables.ts';
-import { openSqlite, type SqliteOptions } from './open.ts';
+import { expectedMigrations, openSqlite, type SqliteOptions } from './open.ts';
 
 /** Stable JSON (object keys sorted) so equal entries hash equal whatever their key order. */
 function canonical(value: unknown): string {
@@ -52,6 +52,7 @@ const PRUNE_TARGETS = {
 export function createSqliteStore(options: SqliteOptions): Store {
   const db = openSqlite(options);
   const client = db.$client;
+  const migrations = expectedMigrations();
 
   function applyKind<K extends CatalogKind>(
     kind: K,
@@ -282,7 +283,8 @@ export function createSqliteStore(options: SqliteOptions): Store {
 
     async health(): Promise<StoreHealth> {
       try {
-        client.prepare('SELECT 1').get();
+        const { n } = client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
+        if (n < migrations) return { ok: false, detail: `${n} of ${migrations} migrations applied` };
         return { ok: true };
       } catch (error) {
         return { ok: false, detail: (error as Error).message };

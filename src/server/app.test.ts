@@ -152,6 +152,12 @@ describe('http app', () => {
     expect(route.headers.get('content-type')).toBe('application/problem+json');
   });
 
+  it('lists the API collections at /api/v1', async () => {
+    const body = (await (await t.app.request('/api/v1')).json()) as { collections: Record<string, string> };
+    expect(body.collections.integrations).toBe('/api/v1/integrations');
+    expect((await t.app.request(body.collections.integrations as string)).status).toBe(200);
+  });
+
   it('documents every catalog route in the OpenAPI document', async () => {
     const res = await t.app.request('/api/v1/openapi.json');
     expect(res.status).toBe(200);

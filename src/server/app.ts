@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
-import type { Store } from '../../db/index.ts';
+import { CATALOG_KINDS, type Store } from '../../db/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Telemetry } from '../telemetry/index.ts';
 import { type FieldProblem, problem, problemResponse } from './problem.ts';
@@ -97,6 +97,12 @@ export function createApp(deps: AppDependencies): OpenAPIHono {
     defaultPageSize: config.settings.limits.apiPageSize,
     maxPageSize: config.settings.limits.apiMaxPageSize,
   });
+  api.get('/', (c) =>
+    c.json({
+      openapi: '/api/v1/openapi.json',
+      collections: Object.fromEntries(CATALOG_KINDS.map((kind) => [kind, `/api/v1/${kind}`])),
+    }),
+  );
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
