@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRun } from '../db/index.ts';
-import { silentLogger } from '../test/helpers.ts';
+import { deferred, silentLogger } from '../test/helpers.ts';
 import { createScheduler } from './scheduler.ts';
-
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
 
 describe('scheduler', () => {
   it('times each run and reports it', async () => {

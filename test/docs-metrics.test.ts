@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exampleConfig, ROOT, startTestApp, tempDir } from './helpers.ts';
+import { exampleMetrics, ROOT } from './helpers.ts';
 
 /** Names of metric families in the first cell of a table row: | `ecotone_x` | ... */
 function documentedMetrics(markdown: string): string[] {
@@ -10,19 +10,9 @@ function documentedMetrics(markdown: string): string[] {
 
 describe('docs/metrics.md', () => {
   it('documents exactly the metric families the service exports', async () => {
-    const { dir, remove } = await tempDir();
-    const t = await startTestApp(await exampleConfig(dir));
-    try {
-      t.jobMetrics.register('retention');
-      t.jobMetrics.record({ job: 'retention', startedAt: Date.now(), durationMs: 3, outcome: 'success' });
-      const body = await (await t.app.request('/metrics')).text();
-      const exported = [...body.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1] as string).sort();
-      const documented = documentedMetrics(await readFile(join(ROOT, 'docs', 'metrics.md'), 'utf8'));
-      expect(new Set(documented).size).toBe(documented.length);
-      expect(documented.sort()).toEqual(exported);
-    } finally {
-      await t.close();
-      await remove();
-    }
+    const exported = [...(await exampleMetrics()).matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1] as string);
+    const documented = documentedMetrics(await readFile(join(ROOT, 'docs', 'metrics.md'), 'utf8'));
+    expect(new Set(documented).size).toBe(documented.length);
+    expect(documented.sort()).toEqual(exported.sort());
   });
 });

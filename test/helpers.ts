@@ -75,3 +75,26 @@ export async function startTestApp(config: Config): Promise<TestApp> {
     },
   };
 }
+
+/** A promise and the function that resolves it, for holding work at a known point in a test. */
+export function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** `/metrics` of the bundled example after one recorded retention run (so every family has a series). */
+export async function exampleMetrics(): Promise<string> {
+  const { dir, remove } = await tempDir();
+  const t = await startTestApp(await exampleConfig(dir));
+  try {
+    t.jobMetrics.register('retention');
+    t.jobMetrics.record({ job: 'retention', startedAt: Date.now(), durationMs: 12, outcome: 'success' });
+    return await (await t.app.request('/metrics')).text();
+  } finally {
+    await t.close();
+    await remove();
+  }
+}

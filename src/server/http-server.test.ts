@@ -1,34 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../test/helpers.ts';
+import { deferred, silentLogger } from '../../test/helpers.ts';
 import { startHttpServer } from './http-server.ts';
 
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
+/** A server on a free loopback port (or `port`) answering with `fetch`. */
+function listen(fetch: (request: Request) => Response | Promise<Response>, port = 0) {
+  return startHttpServer({ host: '127.0.0.1', port, requestTimeout: 10_000, logger: silentLogger, fetch });
 }
 
 describe('http server', () => {
   it('lets an in-flight request finish when closing, then stops accepting', async () => {
-    const entered = gate();
-    const release = gate();
-    const server = await startHttpServer({
-      host: '127.0.0.1',
-      port: 0,
-      requestTimeout: 10_000,
-      logger: silentLogger,
-      fetch: async () => {
-        entered.open();
-        await release.opened;
-        return new Response('done');
-      },
+    const entered = deferred();
+    const release = deferred();
+    const server = await listen(async () => {
+      entered.resolve();
+      await release.promise;
+      return new Response('done');
     });
     const response = fetch(server.url);
-    await entered.opened;
+    await entered.promise;
     const closed = server.close(5_000);
-    release.open();
+    release.resolve();
     const res = await response;
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('done');
@@ -37,39 +28,25 @@ describe('http server', () => {
   });
 
   it('drops connections still open when the shutdown bound passes', async () => {
-    const server = await startHttpServer({
-      host: '127.0.0.1',
-      port: 0,
-      requestTimeout: 10_000,
-      logger: silentLogger,
-      fetch: () => new Promise<Response>(() => {}),
+    const entered = deferred();
+    const server = await listen(() => {
+      entered.resolve();
+      return new Promise<Response>(() => {});
     });
     const hung = fetch(server.url).then(
       () => 'answered',
       () => 'dropped',
     );
-    await new Promise((r) => setTimeout(r, 50));
+    await entered.promise;
     await server.close(100);
     expect(await hung).toBe('dropped');
   });
 
   it('rejects with a clear message when the port is taken', async () => {
-    const first = await startHttpServer({
-      host: '127.0.0.1',
-      port: 0,
-      requestTimeout: 1_000,
-      logger: silentLogger,
-      fetch: () => new Response(''),
-    });
-    await expect(
-      startHttpServer({
-        host: '127.0.0.1',
-        port: first.port,
-        requestTimeout: 1_000,
-        logger: silentLogger,
-        fetch: () => new Response(''),
-      }),
-    ).rejects.toThrow(`cannot listen: port ${first.port} on 127.0.0.1 is already in use`);
+    const first = await listen(() => new Response(''));
+    await expect(listen(() => new Response(''), first.port)).rejects.toThrow(
+      `cannot listen: port ${first.port} on 127.0.0.1 is already in use`,
+    );
     await first.close(100);
   });
 });
