@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { Config } from '../config/index.ts';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import type { CommandIo } from './command.ts';
@@ -21,4 +21,9 @@ export async function loadOrReport(file: string, io: CommandIo): Promise<Config 
     }
     throw error;
   }
+}
+
+/** A `--db` value as a path: relative to the working directory; `:memory:` stays in memory. */
+export function dbPath(value: string, io: CommandIo): string {
+  return value === ':memory:' || isAbsolute(value) ? value : resolve(io.cwd, value);
 }

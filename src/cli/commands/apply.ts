@@ -1,7 +1,6 @@
-import { isAbsolute, resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../command.ts';
-import { configPath, loadOrReport } from '../config-file.ts';
+import { configPath, dbPath, loadOrReport } from '../config-file.ts';
 
 export const applyCommand: Command = {
   name: 'apply',
@@ -23,7 +22,7 @@ Options:
     const config = await loadOrReport(file, io);
     if (!config) return EXIT.failure;
     const db = values.db as string | undefined;
-    const path = db === undefined ? config.settings.storage.path : isAbsolute(db) ? db : resolve(io.cwd, db);
+    const path = db === undefined ? config.settings.storage.path : dbPath(db, io);
     const [{ openStore }, { applyCatalog, describeApply }] = await Promise.all([
       import('../../../db/index.ts'),
       import('../../catalog/index.ts'),

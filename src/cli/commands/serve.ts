@@ -1,7 +1,6 @@
-import { isAbsolute, resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../command.ts';
-import { configPath, loadOrReport } from '../config-file.ts';
+import { configPath, dbPath, loadOrReport } from '../config-file.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -34,10 +33,7 @@ Options:
     const { server, storage } = config.settings;
     if (values.host !== undefined) server.host = values.host as string;
     if (port !== undefined) server.port = port;
-    if (values.db !== undefined)
-      storage.path = isAbsolute(values.db as string)
-        ? (values.db as string)
-        : resolve(io.cwd, values.db as string);
+    if (values.db !== undefined) storage.path = dbPath(values.db as string, io);
 
     // Loaded here so the other commands start without the OpenTelemetry SDK and the server.
     const [{ createLogger }, { startService }] = await Promise.all([
