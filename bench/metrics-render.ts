@@ -12,7 +12,11 @@ import {
   TIERS,
 } from '../src/config/index.ts';
 import { createLogger } from '../src/logger.ts';
-import { createJobMetrics, registerCatalogMetrics } from '../src/metrics/index.ts';
+import {
+  createIntegrationLabelCache,
+  createJobMetrics,
+  registerCatalogMetrics,
+} from '../src/metrics/index.ts';
 import { createApp } from '../src/server/index.ts';
 import { startTelemetry } from '../src/telemetry/index.ts';
 import { VERSION } from '../src/version.ts';
@@ -108,7 +112,7 @@ export async function benchMetricsRender(options: {
       serviceVersion: VERSION,
       cardinalityLimit: settings.limits.metricLabelSets,
     });
-    registerCatalogMetrics(telemetry.gauges, store);
+    registerCatalogMetrics(telemetry.gauges, store, createIntegrationLabelCache(store));
     const jobMetrics = createJobMetrics(telemetry.meter);
     jobMetrics.register('retention');
     // One recorded run, so the job histogram exports its buckets as in a service that has run a while.

@@ -1,4 +1,4 @@
-import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * Columns every catalog table shares. `spec` holds the entry exactly as validated (JSON), so a
@@ -98,4 +98,116 @@ export const jobRuns = sqliteTable(
     error: text('error'),
   },
   (t) => [index('job_runs_started').on(t.startedAt), index('job_runs_job_started').on(t.job, t.startedAt)],
+);
+
+/** Raw probe runs, newest kept for the `probeResults` retention window. The body is never stored. */
+export const probeResults = sqliteTable(
+  'probe_results',
+  {
+    id: integer('id').primaryKey(),
+    integrationId: text('integration_id').notNull(),
+    startedAt: integer('started_at').notNull(),
+    durationMs: real('duration_ms').notNull(),
+    success: integer('success', { mode: 'boolean' }).notNull(),
+    failureClass: text('failure_class'),
+    reason: text('reason'),
+    statusCode: integer('status_code'),
+    tlsExpiresAt: integer('tls_expires_at'),
+    /** Phase timings in ms, e.g. `{"dns":3,"connect":9,"total":41}`. */
+    phases: text('phases', { mode: 'json' }).$type<Record<string, number>>(),
+  },
+  (t) => [
+    index('probe_results_integration_started').on(t.integrationId, t.startedAt),
+    index('probe_results_started').on(t.startedAt),
+  ],
+);
+
+/**
+ * Probe runs summed per integration and UTC minute, hour or day (`bucket_start` is the run's
+ * start floored to the resolution). Failures are counted per class, one column each (see
+ * ROLLUP_FAILURE_CLASSES); `duration_buckets` is a JSON array of run counts per
+ * ROLLUP_DURATION_BUCKETS_SECONDS bound plus +Inf, not cumulative. Each resolution has its own
+ * retention window.
+ */
+export const probeRollups = sqliteTable(
+  'probe_rollups',
+  {
+    resolution: text('resolution', { enum: ['minute', 'hour', 'day'] }).notNull(),
+    integrationId: text('integration_id').notNull(),
+    bucketStart: integer('bucket_start').notNull(),
+    runs: integer('runs').notNull(),
+    successes: integer('successes').notNull(),
+    failuresTimeout: integer('failures_timeout').notNull(),
+    failuresDns: integer('failures_dns').notNull(),
+    failuresConnectRefused: integer('failures_connect_refused').notNull(),
+    failuresConnectReset: integer('failures_connect_reset').notNull(),
+    failuresTls: integer('failures_tls').notNull(),
+    failuresStatus: integer('failures_status').notNull(),
+    failuresCondition: integer('failures_condition').notNull(),
+    failuresBodyTooLarge: integer('failures_body_too_large').notNull(),
+    failuresOther: integer('failures_other').notNull(),
+    durationSumMs: real('duration_sum_ms').notNull(),
+    durationBuckets: text('duration_buckets', { mode: 'json' }).$type<number[]>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.resolution, t.integrationId, t.bucketStart] }),
+    index('probe_rollups_resolution_bucket').on(t.resolution, t.bucketStart),
+  ],
+);
+
+/** The hysteresis state of each integration, one row each, so a restart resumes where it was. */
+export const integrationStatus = sqliteTable('integration_status', {
+  integrationId: text('integration_id').primaryKey(),
+  status: text('status', { enum: ['unknown', 'healthy', 'degraded', 'down'] }).notNull(),
+  since: integer('since').notNull(),
+  consecutiveFailures: integer('consecutive_failures').notNull(),
+  consecutiveSuccesses: integer('consecutive_successes').notNull(),
+  consecutiveSlow: integer('consecutive_slow').notNull(),
+  lastResultAt: integer('last_result_at'),
+  lastSuccessAt: integer('last_success_at'),
+  lastFailureClass: text('last_failure_class'),
+});
+
+/** Every status change of an integration, pruned by retention. */
+export const statusEvents = sqliteTable(
+  'status_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    integrationId: text('integration_id').notNull(),
+    at: integer('at').notNull(),
+    fromStatus: text('from_status', { enum: ['unknown', 'healthy', 'degraded', 'down'] }).notNull(),
+    toStatus: text('to_status', { enum: ['unknown', 'healthy', 'degraded', 'down'] }).notNull(),
+    reason: text('reason').notNull(),
+  },
+  (t) => [
+    index('status_events_integration_at').on(t.integrationId, t.at),
+    index('status_events_at').on(t.at),
+  ],
+);
+
+/**
+ * Notifications waiting for, or done with, delivery (transactional outbox). `key` is unique so a
+ * replayed write enqueues nothing new. A row is pending while `delivered_at` and `abandoned_at`
+ * are both null; only settled rows are pruned.
+ */
+export const notificationOutbox = sqliteTable(
+  'notification_outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull(),
+    channelId: text('channel_id').notNull(),
+    integrationId: text('integration_id').notNull(),
+    payload: text('payload', { mode: 'json' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+    abandonedAt: integer('abandoned_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    uniqueIndex('notification_outbox_key').on(t.key),
+    index('notification_outbox_due').on(t.deliveredAt, t.abandonedAt, t.nextAttemptAt),
+    index('notification_outbox_created').on(t.createdAt),
+  ],
 );

@@ -168,8 +168,101 @@ export interface JobRun {
   error?: string | undefined;
 }
 
+export const INTEGRATION_STATUSES = ['unknown', 'healthy', 'degraded', 'down'] as const;
+export type IntegrationStatus = (typeof INTEGRATION_STATUSES)[number];
+
+/** One probe run as stored (the body is never stored). */
+export interface ProbeRunRecord {
+  integrationId: string;
+  startedAt: number;
+  durationMs: number;
+  success: boolean;
+  /** One of collector/probes FAILURE_CLASSES when the run failed. */
+  failureClass?: string | undefined;
+  reason?: string | undefined;
+  statusCode?: number | undefined;
+  tlsExpiresAt?: number | undefined;
+  /** Phase timings in ms (dns, connect, tls, firstByte, total). */
+  phases?: Record<string, number> | undefined;
+}
+
+/** The hysteresis state of one integration, kept so a restart resumes where it was. */
+export interface StatusState {
+  integrationId: string;
+  status: IntegrationStatus;
+  /** When the current status began. */
+  since: number;
+  consecutiveFailures: number;
+  consecutiveSuccesses: number;
+  /** Consecutive successful runs slower than the SLO latency target. */
+  consecutiveSlow: number;
+  lastResultAt: number | null;
+  lastSuccessAt: number | null;
+  lastFailureClass: string | null;
+}
+
+export interface StatusTransition {
+  integrationId: string;
+  at: number;
+  from: IntegrationStatus;
+  to: IntegrationStatus;
+  /** Why, e.g. "3 consecutive failures (timeout)"; safe to show. */
+  reason: string;
+}
+
+export interface StoredStatusTransition extends StatusTransition {
+  id: number;
+}
+
+/** A notification to deliver, written in the same transaction as the transition that caused it. */
+export interface OutboxEntry {
+  /** Unique per (transition, channel): a replayed write cannot enqueue it twice. */
+  key: string;
+  channelId: string;
+  integrationId: string;
+  /** The request body to send, already rendered for the channel. */
+  payload: unknown;
+  createdAt: number;
+}
+
+export interface StoredOutboxEntry extends OutboxEntry {
+  id: number;
+  attempts: number;
+  nextAttemptAt: number;
+  deliveredAt: number | null;
+  abandonedAt: number | null;
+  lastError: string | null;
+}
+
+/** Everything one flush of the prober writes, in one transaction. */
+export interface ProbeBatch {
+  runs: ProbeRunRecord[];
+  /** New hysteresis state of every integration with a run in this batch. */
+  states: StatusState[];
+  transitions: StatusTransition[];
+  notifications: OutboxEntry[];
+}
+
+export const ROLLUP_RESOLUTIONS = ['minute', 'hour', 'day'] as const;
+export type RollupResolution = (typeof ROLLUP_RESOLUTIONS)[number];
+
+/** Availability of one integration over a window, from rollups. */
+export interface AvailabilityRow {
+  integrationId: string;
+  runs: number;
+  successes: number;
+}
+
 /** Result kinds that retention prunes, each with its own window in settings. */
-export const PRUNABLE_KINDS = ['jobRuns'] as const;
+export const PRUNABLE_KINDS = [
+  'jobRuns',
+  'probeResults',
+  'probeRollupsMinute',
+  'probeRollupsHour',
+  'probeRollupsDay',
+  'statusEvents',
+  'notifications',
+] as const;
 export type PrunableKind = (typeof PRUNABLE_KINDS)[number];
 
 export interface StoreHealth {
@@ -193,7 +286,46 @@ export interface Store {
   /** When the job's last successful run finished (Unix ms), if it ever succeeded. */
   lastJobSuccess(job: string): Promise<number | undefined>;
   listJobRuns(query: { job?: string; limit: number }): Promise<JobRun[]>;
-  /** Deletes up to `limit` rows of `kind` older than `before`; returns how many went. */
+  /**
+   * Writes a prober flush atomically: raw runs, the minute/hour/day UTC rollups they add to
+   * (count, failures by class, duration histogram over ROLLUP_DURATION_BUCKETS_SECONDS), the new
+   * status states, the transitions and the notifications they enqueue. A notification whose key is
+   * already stored is skipped; new ones start with 0 attempts, due at their `createdAt`. Runs and
+   * transitions carry no key, so a replayed batch adds them (and its rollup counts) again.
+   */
+  recordProbeBatch(batch: ProbeBatch): Promise<void>;
+  /** Stored status of every integration that has one. */
+  listStatusStates(): Promise<StatusState[]>;
+  /** Latest raw runs of one integration, newest first. */
+  listProbeRuns(query: { integrationId: string; limit: number }): Promise<ProbeRunRecord[]>;
+  /** Status transitions, newest first, optionally of one integration. */
+  listStatusTransitions(query: { integrationId?: string; limit: number }): Promise<StoredStatusTransition[]>;
+  /**
+   * Runs and successes per integration over `[from, to)`, summed from the rollups of the given
+   * resolution (buckets that start inside the range).
+   */
+  availability(query: { resolution: RollupResolution; from: number; to: number }): Promise<AvailabilityRow[]>;
+  /**
+   * Notifications due for delivery (not delivered, not abandoned, nextAttemptAt <= now), oldest
+   * (by createdAt, then id) first, so one integration's notifications go out in the order made.
+   */
+  dueNotifications(query: { now: number; limit: number }): Promise<StoredOutboxEntry[]>;
+  /**
+   * Records a delivery attempt (attempts + 1): delivered, retry at `retryAt`, or abandoned. Does
+   * nothing for an unknown id or a notification already delivered or abandoned.
+   */
+  markNotification(
+    id: number,
+    outcome:
+      | { delivered: number }
+      | { retryAt: number; error: string }
+      | { abandonedAt: number; error: string },
+  ): Promise<void>;
+  /**
+   * Deletes up to `limit` rows of `kind` older than `before` (a row exactly at `before` stays);
+   * returns how many went. Rollups age by bucket start, notifications by createdAt, and only
+   * delivered or abandoned notifications are ever pruned.
+   */
   prune(kind: PrunableKind, before: number, limit: number): Promise<number>;
   /** Whether the store answers and has every migration applied. */
   health(): Promise<StoreHealth>;

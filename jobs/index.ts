@@ -1,3 +1,9 @@
+export {
+  AVAILABILITY_WINDOWS,
+  type AvailabilityTable,
+  type AvailabilityWindow,
+  availabilityJob,
+} from './availability.ts';
 export { type RetentionOptions, retentionJob } from './retention.ts';
 export {
   createScheduler,

@@ -1,9 +1,11 @@
-import { openStore, PRUNABLE_KINDS, type Store } from '../db/index.ts';
-import { createScheduler, retentionJob, type Scheduler } from '../jobs/index.ts';
+import { openStore, PRUNABLE_KINDS, type PrunableKind, type Store } from '../db/index.ts';
+import { availabilityJob, createScheduler, retentionJob, type Scheduler } from '../jobs/index.ts';
 import { applyCatalog, describeApply } from './catalog/index.ts';
 import type { Config } from './config/index.ts';
 import type { Logger } from './logger.ts';
-import { createJobMetrics, registerCatalogMetrics } from './metrics/index.ts';
+import { createIntegrationLabelCache, createJobMetrics, registerCatalogMetrics } from './metrics/index.ts';
+import { createNotifier, type Notifier, planNotifications } from './notifications/index.ts';
+import { type Probing, startProbing } from './probing/index.ts';
 import { createApp, type HttpServer, startHttpServer } from './server/index.ts';
 import { startTelemetry, type Telemetry } from './telemetry/index.ts';
 import { VERSION } from './version.ts';
@@ -13,13 +15,15 @@ export interface RunningService {
   store: Store;
   scheduler: Scheduler;
   telemetry: Telemetry;
-  /** Graceful stop: stop accepting, finish in-flight requests and jobs within the shutdown bound, close the store. */
+  probing: Probing;
+  notifier: Notifier;
+  /** Graceful stop: stop accepting, finish in-flight requests, probes and jobs within the shutdown bound, close the store. */
   stop(): Promise<void>;
 }
 
 /**
  * Wires everything at the edge: store (migrated), catalog applied from the config, telemetry,
- * scheduler with its jobs, HTTP server. The only place that knows all the parts.
+ * prober, notifier, scheduler with its jobs, HTTP server. The only place that knows all the parts.
  */
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const { settings } = config;
@@ -28,9 +32,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     busyTimeout: settings.storage.busyTimeout,
     synchronous: settings.storage.synchronous,
   });
-  let telemetry: Telemetry | undefined;
-  let scheduler: Scheduler | undefined;
-  let server: HttpServer | undefined;
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse())
+      await stop().catch((error) => logger.warn({ err: error }, 'stop failed'));
+    await store.close();
+  };
   try {
     const applied = await applyCatalog(store, config, { source: config.file });
     logger.info(
@@ -38,12 +45,48 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       applied.changed ? 'catalog applied' : 'catalog unchanged',
     );
 
-    telemetry = startTelemetry({
+    const telemetry = startTelemetry({
       serviceVersion: VERSION,
       cardinalityLimit: settings.limits.metricLabelSets,
+      onCollectError: (error, families) =>
+        logger.warn({ err: error, families }, 'metrics: could not read gauges'),
+      tracing: settings.tracing,
     });
-    registerCatalogMetrics(telemetry.gauges, store);
+    stops.push(() => telemetry.shutdown());
+    const labels = createIntegrationLabelCache(store);
+    registerCatalogMetrics(telemetry.gauges, store, labels);
     const jobMetrics = createJobMetrics(telemetry.meter);
+
+    const notifier = createNotifier({
+      store,
+      channels: () => config.notifications.channels,
+      settings: settings.notifications,
+      logger: logger.child({ component: 'notifier' }),
+    });
+    notifier.start();
+    stops.push(() => notifier.stop(settings.server.shutdownTimeout));
+
+    let probing: Probing | undefined;
+    probing = await startProbing({
+      store,
+      settings,
+      telemetry,
+      labels,
+      logger,
+      plan: (transition, previous) => {
+        const subject = probing?.subjectOf(transition.integrationId);
+        if (!subject) return [];
+        return planNotifications(transition, {
+          integration: subject,
+          channels: config.notifications.channels,
+          maintenance: config.maintenance,
+          previousSince: previous.since,
+        });
+      },
+      onNotificationsQueued: () => notifier.wake(),
+    });
+    const prober = probing;
+    stops.push(() => prober.stop(settings.server.shutdownTimeout));
 
     const jobs = createScheduler({
       logger,
@@ -52,19 +95,26 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         await store.recordJobRun(run);
       },
     });
-    scheduler = jobs;
     jobs.add(
       retentionJob({
         store,
         schedule: settings.schedules.retention,
         windows: Object.fromEntries(PRUNABLE_KINDS.map((k) => [k, settings.retention[k]])) as Record<
-          (typeof PRUNABLE_KINDS)[number],
+          PrunableKind,
           number
         >,
         batchSize: settings.retention.batchSize,
       }),
     );
+    jobs.add(
+      availabilityJob({
+        store,
+        schedule: settings.schedules.availability,
+        publish: (t) => prober.publishAvailability(t),
+      }),
+    );
     for (const name of jobs.jobNames()) jobMetrics.register(name, await store.lastJobSuccess(name));
+    stops.push(() => jobs.stop(settings.server.shutdownTimeout));
 
     const app = createApp({
       config,
@@ -73,39 +123,34 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       logger,
       schedulerRunning: () => jobs.isRunning(),
       version: VERSION,
+      status: { probing: prober, labels, maintenance: () => config.maintenance },
     });
-    server = await startHttpServer({
+    const server: HttpServer = await startHttpServer({
       fetch: app.fetch,
       host: settings.server.host,
       port: settings.server.port,
       requestTimeout: settings.server.requestTimeout,
       logger,
     });
+    stops.push(() => server.close(settings.server.shutdownTimeout));
     jobs.start();
+    await jobs.runNow('availability');
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: server.url,
+      store,
+      scheduler: jobs,
+      telemetry,
+      probing: prober,
+      notifier,
+      stop() {
+        stopping ??= stopAll();
+        return stopping;
+      },
+    };
   } catch (error) {
-    await scheduler?.stop(0);
-    await telemetry?.shutdown();
-    await store.close();
+    await stopAll();
     throw error;
   }
-
-  const running = { server, scheduler, telemetry };
-  let stopping: Promise<void> | undefined;
-  return {
-    url: server.url,
-    store,
-    scheduler,
-    telemetry,
-    stop() {
-      stopping ??= (async () => {
-        const timeout = settings.server.shutdownTimeout;
-        await Promise.all([running.server.close(timeout), running.scheduler.stop(timeout)]);
-        await running.telemetry
-          .shutdown()
-          .catch((error) => logger.warn({ err: error }, 'telemetry shutdown failed'));
-        await store.close();
-      })();
-      return stopping;
-    },
-  };
 }

@@ -41,6 +41,10 @@ const CASES: [fixture: string, expected: string][] = [
     'bad-probe-type',
     ':18:13: integrations[0].probe.type: expected probe type "http", "tcp" or "dns", found string "ftp"',
   ],
+  [
+    'bad-condition',
+    ':22:11: integrations[0].probe.conditions[1]: invalid condition "stauts => 200": column 1: unknown operand "stauts" (expected one of status, duration, body, body.<jsonpath>, len(body), len(body.<jsonpath>), len(answers), certificate_expires_in, connected, answers)',
+  ],
   ['top-level-list', ': expected a mapping at the top level, found a list'],
   [
     'missing-required',

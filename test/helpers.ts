@@ -6,7 +6,11 @@ import { pino } from 'pino';
 import { openStore, type Store } from '../db/index.ts';
 import { applyCatalog } from '../src/catalog/index.ts';
 import { type Config, loadConfig, parseConfig } from '../src/config/index.ts';
-import { createJobMetrics, registerCatalogMetrics } from '../src/metrics/index.ts';
+import {
+  createIntegrationLabelCache,
+  createJobMetrics,
+  registerCatalogMetrics,
+} from '../src/metrics/index.ts';
 import { createApp } from '../src/server/index.ts';
 import { startTelemetry, type Telemetry } from '../src/telemetry/index.ts';
 
@@ -52,7 +56,7 @@ export async function startTestApp(config: Config): Promise<TestApp> {
     serviceVersion: 'test',
     cardinalityLimit: config.settings.limits.metricLabelSets,
   });
-  registerCatalogMetrics(telemetry.gauges, store);
+  registerCatalogMetrics(telemetry.gauges, store, createIntegrationLabelCache(store));
   const jobMetrics = createJobMetrics(telemetry.meter);
   const schedulerRunning = { value: true };
   const app = createApp({

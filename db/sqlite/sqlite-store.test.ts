@@ -2,13 +2,65 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers.ts';
-import { sampleSnapshot, storeContract } from '../store.contract.ts';
+import { type ProbeRollup, ROLLUP_FAILURE_CLASSES } from '../rollups.ts';
+import { type StorePeek, sampleSnapshot, storeContract } from '../store.contract.ts';
+import type { StoredOutboxEntry } from '../store.ts';
 import { expectedMigrations } from './open.ts';
 import { createSqliteStore } from './sqlite-store.ts';
 
+/** Reads the rows the Store interface has no reader for, over a second read-only connection. */
+function sqlitePeek(path: string): StorePeek {
+  const read = <T>(query: string, map: (row: Record<string, unknown>) => T): T[] => {
+    const raw = new Database(path, { readonly: true });
+    try {
+      return (raw.prepare(query).all() as Record<string, unknown>[]).map(map);
+    } finally {
+      raw.close();
+    }
+  };
+  return {
+    async rollups() {
+      return read(
+        'SELECT * FROM probe_rollups ORDER BY resolution, integration_id, bucket_start',
+        (row): ProbeRollup => ({
+          resolution: row.resolution as ProbeRollup['resolution'],
+          integrationId: row.integration_id as string,
+          bucketStart: row.bucket_start as number,
+          runs: row.runs as number,
+          successes: row.successes as number,
+          failures: Object.fromEntries(
+            ROLLUP_FAILURE_CLASSES.map((c) => [c, row[`failures_${c}`] as number]),
+          ) as ProbeRollup['failures'],
+          durationSumMs: row.duration_sum_ms as number,
+          durationBuckets: JSON.parse(row.duration_buckets as string) as number[],
+        }),
+      );
+    },
+    async outbox() {
+      return read(
+        'SELECT * FROM notification_outbox ORDER BY id',
+        (row): StoredOutboxEntry => ({
+          id: row.id as number,
+          key: row.key as string,
+          channelId: row.channel_id as string,
+          integrationId: row.integration_id as string,
+          payload: JSON.parse(row.payload as string),
+          createdAt: row.created_at as number,
+          attempts: row.attempts as number,
+          nextAttemptAt: row.next_attempt_at as number,
+          deliveredAt: row.delivered_at as number | null,
+          abandonedAt: row.abandoned_at as number | null,
+          lastError: row.last_error as string | null,
+        }),
+      );
+    },
+  };
+}
+
 storeContract('sqlite', async () => {
   const { dir, remove } = await tempDir();
-  return { store: createSqliteStore({ path: join(dir, 'ecotone.db') }), cleanup: remove };
+  const path = join(dir, 'ecotone.db');
+  return { store: createSqliteStore({ path }), peek: sqlitePeek(path), cleanup: remove };
 });
 
 describe('sqlite store', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import { and, count, countDistinct, desc, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import * as schema from '../schema.ts';
@@ -14,6 +15,7 @@ import {
   type KindChanges,
   type ListQuery,
   type Page,
+  PRUNABLE_KINDS,
   type PrunableKind,
   type Store,
   type StoreHealth,
@@ -21,6 +23,7 @@ import {
 } from '../store.ts';
 import { CATALOG_TABLES, filterConditions } from './catalog-tables.ts';
 import { expectedMigrations, openSqlite, type SqliteOptions } from './open.ts';
+import { createProbeMethods } from './probe-store.ts';
 
 /** Stable JSON (object keys sorted) so equal entries hash equal whatever their key order. */
 function canonical(value: unknown): string {
@@ -41,9 +44,30 @@ const emptyChanges = (): KindChanges => ({
   unchanged: 0,
 });
 
+/**
+ * Where each prunable kind lives: rows of `table` whose `column` is before the bound, narrowed by
+ * `where` (a fixed SQL condition) when the table holds more than one kind or rows that must stay.
+ */
 const PRUNE_TARGETS = {
   jobRuns: { table: 'job_runs', column: 'started_at' },
-} as const satisfies Record<PrunableKind, { table: string; column: string }>;
+  probeResults: { table: 'probe_results', column: 'started_at' },
+  probeRollupsMinute: { table: 'probe_rollups', column: 'bucket_start', where: "resolution = 'minute'" },
+  probeRollupsHour: { table: 'probe_rollups', column: 'bucket_start', where: "resolution = 'hour'" },
+  probeRollupsDay: { table: 'probe_rollups', column: 'bucket_start', where: "resolution = 'day'" },
+  statusEvents: { table: 'status_events', column: 'at' },
+  // Pending notifications are never pruned, however old: only delivered or abandoned ones go.
+  notifications: {
+    table: 'notification_outbox',
+    column: 'created_at',
+    where: '(delivered_at IS NOT NULL OR abandoned_at IS NOT NULL)',
+  },
+} as const satisfies Record<PrunableKind, { table: string; column: string; where?: string }>;
+
+function pruneSql(kind: PrunableKind): string {
+  const target: { table: string; column: string; where?: string } = PRUNE_TARGETS[kind];
+  const conditions = [`${target.column} < ?`, ...(target.where ? [target.where] : [])].join(' AND ');
+  return `DELETE FROM ${target.table} WHERE rowid IN (SELECT rowid FROM ${target.table} WHERE ${conditions} LIMIT ?)`;
+}
 
 /**
  * The SQLite store: one better-sqlite3 connection in WAL mode. Writes are synchronous under the
@@ -53,6 +77,9 @@ export function createSqliteStore(options: SqliteOptions): Store {
   const db = openSqlite(options);
   const client = db.$client;
   const migrations = expectedMigrations();
+  const pruneStatements = Object.fromEntries(
+    PRUNABLE_KINDS.map((kind) => [kind, client.prepare(pruneSql(kind))]),
+  ) as Record<PrunableKind, Statement<[number, number]>>;
 
   function applyKind<K extends CatalogKind>(
     kind: K,
@@ -271,14 +298,10 @@ export function createSqliteStore(options: SqliteOptions): Store {
       return rows.map(({ id: _id, error, ...run }) => (error === null ? run : { ...run, error }));
     },
 
+    ...createProbeMethods(db),
+
     async prune(kind: PrunableKind, before: number, limit: number) {
-      const target = PRUNE_TARGETS[kind];
-      const result = client
-        .prepare(
-          `DELETE FROM ${target.table} WHERE rowid IN (SELECT rowid FROM ${target.table} WHERE ${target.column} < ? LIMIT ?)`,
-        )
-        .run(before, limit);
-      return result.changes;
+      return pruneStatements[kind].run(before, limit).changes;
     },
 
     async health(): Promise<StoreHealth> {

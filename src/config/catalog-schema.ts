@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { boundedDuration, country, cron, currency, date, duration, id, labels, ref } from './primitives.ts';
+import { ConditionError, parseCondition } from '../../collector/conditions/index.ts';
+import {
+  boundedDuration,
+  country,
+  cron,
+  currency,
+  date,
+  duration,
+  id,
+  labels,
+  ref,
+  size,
+} from './primitives.ts';
 
 export const PARTICIPANT_ROLES = ['orchestrator', 'partner', 'supplier', 'customer', 'internal'] as const;
 export const PARTICIPANT_STAGES = ['prospect', 'onboarding', 'active', 'churned'] as const;
@@ -71,33 +83,118 @@ export const sloSchema = z.strictObject({
 const probeCommon = {
   interval: boundedDuration('1s').prefault('30s').meta({ description: 'How often to probe (default 30s).' }),
   timeout: boundedDuration('10ms').prefault('5s').meta({ description: 'Per-probe timeout (default 5s).' }),
+  conditions: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .superRefine((text, ctx) => {
+          try {
+            parseCondition(text);
+          } catch (error) {
+            if (!(error instanceof ConditionError)) throw error;
+            ctx.addIssue({
+              code: 'custom',
+              input: text,
+              params: { self: true },
+              message: `invalid condition "${text}": ${error.message}`,
+            });
+          }
+        }),
+    )
+    .default([])
+    .meta({ description: 'Conditions every result must meet, e.g. "status == 200", "duration < 500ms".' }),
+  failureThreshold: z
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({ description: 'Consecutive failures that mark the integration down (default settings.probes).' }),
+  successThreshold: z
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({ description: 'Consecutive successes that bring it back (default settings.probes).' }),
 };
 
+const STATUS_PATTERN = /^[1-5](\d\d|xx)$/;
+const headers = z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/), z.string());
+
+export const httpProbeSchema = z.strictObject({
+  type: z.literal('http'),
+  url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
+  headers: headers.default({}).meta({ description: 'Request headers; use ${ENV} for secrets.' }),
+  body: z.string().optional(),
+  followRedirects: z.boolean().default(true),
+  expectStatus: z
+    .array(
+      z.union([z.int().min(100).max(599).transform(String), z.string().regex(STATUS_PATTERN)], {
+        error: 'expected a status code such as 200 or a class such as "2xx"',
+      }),
+    )
+    .min(1)
+    .default(['2xx'])
+    .meta({ description: 'Accepted statuses: codes (200) or classes ("2xx"); default ["2xx"].' }),
+  tls: z
+    .strictObject({
+      verify: z
+        .boolean()
+        .default(true)
+        .meta({ description: 'Verify the certificate chain and name (default true).' }),
+      cert: z
+        .string()
+        .min(1)
+        .optional()
+        .meta({ description: 'Client certificate (PEM file, relative to this file).' }),
+      key: z
+        .string()
+        .min(1)
+        .optional()
+        .meta({ description: 'Client key (PEM file, relative to this file).' }),
+      ca: z
+        .string()
+        .min(1)
+        .optional()
+        .meta({ description: 'Extra CA bundle (PEM file, relative to this file).' }),
+    })
+    .prefault({}),
+  maxBody: size
+    .optional()
+    .meta({ description: 'Most response bytes read (default settings.probes.maxBody).' }),
+  ...probeCommon,
+});
+
+export const tcpProbeSchema = z.strictObject({
+  type: z.literal('tcp'),
+  host: z.string().min(1),
+  port: z.int().min(1).max(65_535),
+  send: z.string().optional().meta({ description: 'Text written after connecting.' }),
+  expect: z.string().optional().meta({ description: 'Text the peer must send back.' }),
+  maxBody: size
+    .optional()
+    .meta({ description: 'Most bytes read for expect (default settings.probes.maxBody).' }),
+  ...probeCommon,
+});
+
+export const dnsProbeSchema = z.strictObject({
+  type: z.literal('dns'),
+  name: z.string().min(1),
+  recordType: z.enum(['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'NS']).default('A'),
+  expect: z.array(z.string().min(1)).optional().meta({ description: 'Answers that must all be present.' }),
+  server: z
+    .string()
+    .regex(/^[^\s:]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/, { error: 'expected "host" or "host:port"' })
+    .optional()
+    .meta({ description: 'Resolver to ask, "host" or "host:port" (default: the system resolvers).' }),
+  ...probeCommon,
+});
+
 export const probeSchema = z
-  .discriminatedUnion(
-    'type',
-    [
-      z.strictObject({
-        type: z.literal('http'),
-        url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
-        method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
-        ...probeCommon,
-      }),
-      z.strictObject({
-        type: z.literal('tcp'),
-        host: z.string().min(1),
-        port: z.int().min(1).max(65_535),
-        ...probeCommon,
-      }),
-      z.strictObject({
-        type: z.literal('dns'),
-        name: z.string().min(1),
-        recordType: z.enum(['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'NS']).default('A'),
-        ...probeCommon,
-      }),
-    ],
-    { error: 'expected probe type "http", "tcp" or "dns"' },
-  )
+  .discriminatedUnion('type', [httpProbeSchema, tcpProbeSchema, dnsProbeSchema], {
+    error: 'expected probe type "http", "tcp" or "dns"',
+  })
   .refine((probe) => probe.timeout < probe.interval, {
     error: 'expected timeout to be shorter than interval',
     path: ['timeout'],
@@ -155,6 +252,45 @@ export const valueModelSchema = z.strictObject({
     .default(0)
     .meta({ description: 'Yearly running cost of the ecosystem.' }),
 });
+
+export const NOTIFICATION_CHANNEL_TYPES = ['webhook', 'slack'] as const;
+
+export const notificationChannelSchema = z.strictObject({
+  id,
+  type: z.enum(NOTIFICATION_CHANNEL_TYPES).meta({
+    description: "webhook: Ecotone's JSON payload; slack: a Slack-compatible incoming-webhook message.",
+  }),
+  url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
+  headers: z.record(z.string(), z.string()).default({}),
+  tiers: z.array(z.enum(TIERS)).default([]).meta({ description: 'Only these tiers (default: all).' }),
+  participants: z
+    .array(ref('participant'))
+    .default([])
+    .meta({ description: 'Only these participants (default: all).' }),
+  statuses: z
+    .array(z.enum(['down', 'degraded']))
+    .default(['down', 'degraded'])
+    .meta({ description: 'Which problem statuses notify (each also sends its resolved).' }),
+});
+
+export const maintenanceSchema = z
+  .strictObject({
+    id,
+    description: z.string().optional(),
+    start: z.iso.datetime({ offset: true }),
+    end: z.iso.datetime({ offset: true }),
+    integrations: z.array(ref('integration')).default([]),
+    participants: z.array(ref('participant')).default([]),
+    tiers: z.array(z.enum(TIERS)).default([]),
+  })
+  .refine((m) => Date.parse(m.end) > Date.parse(m.start), {
+    error: 'expected end after start',
+    path: ['end'],
+  })
+  .meta({ description: 'A window that mutes notifications for what it names (nothing named: everything).' });
+
+export type NotificationChannel = z.output<typeof notificationChannelSchema>;
+export type Maintenance = z.output<typeof maintenanceSchema>;
 
 export type Participant = z.output<typeof participantSchema>;
 export type System = z.output<typeof systemSchema>;

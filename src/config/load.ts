@@ -88,6 +88,14 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   const storagePath = config.settings.storage.path;
   if (storagePath !== ':memory:' && !isAbsolute(storagePath))
     config.settings.storage.path = resolve(base, storagePath);
+  for (const integration of config.integrations) {
+    const probe = integration.probe;
+    if (probe?.type !== 'http') continue;
+    for (const key of ['cert', 'key', 'ca'] as const) {
+      const path = probe.tls[key];
+      if (path !== undefined && !isAbsolute(path)) probe.tls[key] = resolve(base, path);
+    }
+  }
   return { ...config, file: resolve(file) };
 }
 

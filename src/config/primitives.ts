@@ -67,3 +67,28 @@ export const date = z
 export const labels = z
   .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.string())
   .meta({ description: 'Free-form key/value labels (not exported as Prometheus labels).' });
+
+const SIZE_UNITS: Record<string, number> = {
+  B: 1,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+  KB: 1000,
+  MB: 1000 ** 2,
+};
+const SIZE_PATTERN = /^(\d+)\s*(B|KiB|MiB|GiB|KB|MB)$/;
+
+/** A size in bytes, written `512KiB`, `1MiB` or as a plain number of bytes. */
+export const size = z
+  .union(
+    [z.int().min(0), z.string().regex(SIZE_PATTERN, { error: 'expected a size such as "64KiB" or "1MiB"' })],
+    {
+      error: 'expected a size such as "64KiB", "1MiB" or a number of bytes',
+    },
+  )
+  .transform((value) => {
+    if (typeof value === 'number') return value;
+    const [, n, unit] = SIZE_PATTERN.exec(value) as RegExpExecArray;
+    return Number(n) * (SIZE_UNITS[unit as string] as number);
+  })
+  .meta({ description: 'Size: bytes as a number, or a number and a unit (B, KiB, MiB, GiB, KB, MB).' });

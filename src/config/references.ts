@@ -47,6 +47,20 @@ export function referenceIssues(input: unknown): ReferenceIssue[] {
   const integrations = ids('integrations');
   ids('workflows');
   ids('datasets');
+  ids('maintenance');
+  if (isObject(input.notifications)) {
+    const seen = new Map<string, number>();
+    for (const [channel, i] of entries(input.notifications, 'channels')) {
+      if (typeof channel.id !== 'string') continue;
+      const first = seen.get(channel.id);
+      if (first === undefined) seen.set(channel.id, i);
+      else
+        issues.push({
+          path: ['notifications', 'channels', i, 'id'],
+          message: `duplicate id "${channel.id}" (first defined at notifications.channels[${first}])`,
+        });
+    }
+  }
   for (const [system, i] of entries(input, 'systems')) {
     check(participants, 'participant', system.participant, ['systems', i, 'participant']);
   }
@@ -66,6 +80,29 @@ export function referenceIssues(input: unknown): ReferenceIssue[] {
         check(integrations, 'integration', step.integration, ['workflows', i, 'steps', j, 'integration']);
       else check(integrations, 'integration', step, ['workflows', i, 'steps', j]);
     });
+  }
+  const checkList = (
+    owner: Loose,
+    key: string,
+    known: Map<string, number>,
+    kind: string,
+    path: (string | number)[],
+  ) => {
+    const list = owner[key];
+    if (!Array.isArray(list)) return;
+    list.forEach((value, j) => {
+      check(known, kind, value, [...path, key, j]);
+    });
+  };
+  for (const [window, i] of entries(input, 'maintenance')) {
+    checkList(window, 'integrations', integrations, 'integration', ['maintenance', i]);
+    checkList(window, 'participants', participants, 'participant', ['maintenance', i]);
+  }
+  const notifications = input.notifications;
+  if (isObject(notifications)) {
+    for (const [channel, i] of entries(notifications, 'channels')) {
+      checkList(channel, 'participants', participants, 'participant', ['notifications', 'channels', i]);
+    }
   }
   for (const [dataset, i] of entries(input, 'datasets')) {
     check(systems, 'system', dataset.system, ['datasets', i, 'system']);

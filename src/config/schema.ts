@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   datasetSchema,
   integrationSchema,
+  maintenanceSchema,
+  notificationChannelSchema,
   participantSchema,
   systemSchema,
   valueModelSchema,
@@ -24,6 +26,11 @@ export const ecosystemSchema = z
     integrations: z.array(integrationSchema).default([]),
     workflows: z.array(workflowSchema).default([]),
     datasets: z.array(datasetSchema).default([]),
+    notifications: z
+      .strictObject({ channels: z.array(notificationChannelSchema).default([]) })
+      .prefault({})
+      .meta({ description: 'Where status changes are sent.' }),
+    maintenance: z.array(maintenanceSchema).default([]),
   })
   .superRefine((doc, ctx) => {
     for (const issue of referenceIssues(doc)) {

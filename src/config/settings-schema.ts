@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedDuration, cron } from './primitives.ts';
+import { boundedDuration, cron, size } from './primitives.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -31,6 +31,24 @@ export const storageSettingsSchema = z.strictObject({
 
 export const retentionSettingsSchema = z.strictObject({
   jobRuns: boundedDuration('1h').prefault('30d').meta({ description: 'Job run history (default 30d).' }),
+  probeResults: boundedDuration('1h')
+    .prefault('2d')
+    .meta({ description: 'Raw probe results (default 2d; 10,000 probes at 30s write 29M rows a day).' }),
+  probeRollupsMinute: boundedDuration('1h')
+    .prefault('2d')
+    .meta({ description: 'Per-minute probe rollups, the source of 1h availability (default 2d).' }),
+  probeRollupsHour: boundedDuration('1h')
+    .prefault('35d')
+    .meta({ description: 'Per-hour probe rollups, the source of 24h availability (default 35d).' }),
+  probeRollupsDay: boundedDuration('1h')
+    .prefault('400d')
+    .meta({ description: 'Per-day probe rollups, the source of 30d availability (default 400d).' }),
+  statusEvents: boundedDuration('1h')
+    .prefault('400d')
+    .meta({ description: 'Integration status transitions (default 400d).' }),
+  notifications: boundedDuration('1h')
+    .prefault('30d')
+    .meta({ description: 'Delivered or abandoned notifications (default 30d).' }),
   batchSize: z
     .int()
     .min(1)
@@ -60,8 +78,69 @@ export const limitsSettingsSchema = z.strictObject({
     .meta({ description: 'Largest API page (default 1000).' }),
 });
 
+export const probeSettingsSchema = z.strictObject({
+  enabled: z
+    .boolean()
+    .default(true)
+    .meta({ description: 'Run the probes declared in the catalog (default true).' }),
+  concurrency: z
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(256)
+    .meta({ description: 'Most probes in flight at once (default 256).' }),
+  maxBody: size.prefault('1MiB').meta({ description: 'Most response bytes a probe reads (default 1MiB).' }),
+  failureThreshold: z
+    .int()
+    .min(1)
+    .max(100)
+    .default(3)
+    .meta({ description: 'Consecutive failures that mark an integration down (default 3).' }),
+  successThreshold: z
+    .int()
+    .min(1)
+    .max(100)
+    .default(2)
+    .meta({ description: 'Consecutive successes that bring it back up (default 2).' }),
+  catalogRefresh: boundedDuration('100ms')
+    .prefault('5s')
+    .meta({ description: 'How often the prober looks for catalog changes (default 5s).' }),
+});
+
+export const notificationSettingsSchema = z.strictObject({
+  attempts: z
+    .int()
+    .min(1)
+    .max(100)
+    .default(10)
+    .meta({ description: 'Delivery attempts per message (default 10).' }),
+  initialBackoff: boundedDuration('10ms')
+    .prefault('5s')
+    .meta({ description: 'Wait before the first retry; doubles each time (default 5s).' }),
+  maxBackoff: boundedDuration('10ms')
+    .prefault('10m')
+    .meta({ description: 'Longest wait between retries (default 10m).' }),
+  timeout: boundedDuration('10ms')
+    .prefault('10s')
+    .meta({ description: 'Timeout of one delivery (default 10s).' }),
+});
+
+export const tracingSettingsSchema = z.strictObject({
+  endpoint: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .meta({ description: "OTLP/HTTP base URL for Ecotone's own spans (probe runs); off when unset." }),
+  headers: z
+    .record(z.string(), z.string())
+    .default({})
+    .meta({ description: 'Headers sent with OTLP exports.' }),
+});
+
 export const scheduleSettingsSchema = z.strictObject({
   retention: cron.default('17 * * * *').meta({ description: 'Retention pruning (default hourly at :17).' }),
+  availability: cron
+    .default('*/30 * * * * *')
+    .meta({ description: 'Availability per window from the probe rollups (default every 30 seconds).' }),
 });
 
 export const logSettingsSchema = z.strictObject({
@@ -75,6 +154,9 @@ export const settingsSchema = z
     retention: retentionSettingsSchema.prefault({}),
     limits: limitsSettingsSchema.prefault({}),
     schedules: scheduleSettingsSchema.prefault({}),
+    probes: probeSettingsSchema.prefault({}),
+    notifications: notificationSettingsSchema.prefault({}),
+    tracing: tracingSettingsSchema.prefault({}),
     log: logSettingsSchema.prefault({}),
   })
   .refine((s) => s.limits.apiPageSize <= s.limits.apiMaxPageSize, {

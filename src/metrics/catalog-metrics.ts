@@ -1,35 +1,18 @@
-import type { Attributes } from '@opentelemetry/api';
-import type { IntegrationLabels, Store } from '../../db/index.ts';
+import type { Store } from '../../db/index.ts';
 import { PARTICIPANT_ROLES, PARTICIPANT_STAGES, TIERS } from '../config/index.ts';
-import type { GaugeSample, SnapshotGauges } from '../telemetry/index.ts';
-
-/**
- * The side of an integration that is not the company itself: the target's participant unless
- * that is the orchestrator or an internal team and the source's is not.
- */
-export function counterpartParticipant(labels: IntegrationLabels): string {
-  const ours = (role: string) => role === 'orchestrator' || role === 'internal';
-  if (ours(labels.targetRole) && !ours(labels.sourceRole)) return labels.sourceParticipant;
-  return labels.targetParticipant;
-}
-
-function infoAttributes(labels: IntegrationLabels): Attributes {
-  return {
-    integration: labels.integration,
-    tier: labels.tier,
-    kind: labels.kind,
-    source_system: labels.sourceSystem,
-    target_system: labels.targetSystem,
-    participant: counterpartParticipant(labels),
-  };
-}
+import type { SnapshotGauges } from '../telemetry/index.ts';
+import type { IntegrationLabelCache } from './integration-labels.ts';
 
 /**
  * Catalog gauges, read from the store at each scrape so `apply` and API changes show at once and
  * retired entries disappear. Every role/stage and tier combination is exported, zeros included,
  * so dashboards have no gaps.
  */
-export function registerCatalogMetrics(gauges: SnapshotGauges, store: Store): void {
+export function registerCatalogMetrics(
+  gauges: SnapshotGauges,
+  store: Store,
+  labels: IntegrationLabelCache,
+): void {
   gauges.register(
     [
       {
@@ -61,8 +44,6 @@ export function registerCatalogMetrics(gauges: SnapshotGauges, store: Store): vo
     },
   );
 
-  // The labels change only with the catalog: read them again only when its revision moves.
-  let cache: { revision: number; samples: GaugeSample[] } | undefined;
   gauges.register(
     [
       {
@@ -71,13 +52,8 @@ export function registerCatalogMetrics(gauges: SnapshotGauges, store: Store): vo
           'Always 1 for each integration in the catalog; its labels (tier, kind, systems, counterpart participant) are for joins.',
       },
     ],
-    async () => {
-      const revision = await store.catalogRevision();
-      if (cache?.revision !== revision) {
-        const labels = await store.integrationLabels();
-        cache = { revision, samples: labels.map((l) => ({ attributes: infoAttributes(l), value: 1 })) };
-      }
-      return { ecotone_integration_info: cache.samples };
-    },
+    async () => ({
+      ecotone_integration_info: (await labels()).info.map((attributes) => ({ attributes, value: 1 })),
+    }),
   );
 }

@@ -1,3 +1,10 @@
 export { DURATION_BUCKETS_SECONDS } from './buckets.ts';
-export { counterpartParticipant, registerCatalogMetrics } from './catalog-metrics.ts';
+export { registerCatalogMetrics } from './catalog-metrics.ts';
+export {
+  counterpartParticipant,
+  createIntegrationLabelCache,
+  type IntegrationLabelCache,
+  type IntegrationLabelSets,
+} from './integration-labels.ts';
 export { createJobMetrics, type JobMetrics } from './job-metrics.ts';
+export { type ProbeMetricsSource, registerProbeMetrics, STATUS_VALUES } from './probe-metrics.ts';

@@ -8,6 +8,7 @@ import { type FieldProblem, problem, problemResponse } from './problem.ts';
 import { registerCatalogRoutes } from './routes/catalog.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
+import { registerStatusRoutes, type StatusRoutesOptions } from './routes/status.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -17,6 +18,8 @@ export interface AppDependencies {
   /** Whether the scheduler runs, for `/readyz`. */
   schedulerRunning: () => boolean;
   version: string;
+  /** The prober, for the status API; without it the status routes are not served. */
+  status?: Omit<StatusRoutesOptions, 'store'>;
 }
 
 const TARGET_NAMES: Record<string, string> = {
@@ -97,10 +100,14 @@ export function createApp(deps: AppDependencies): OpenAPIHono {
     defaultPageSize: config.settings.limits.apiPageSize,
     maxPageSize: config.settings.limits.apiMaxPageSize,
   });
+  if (deps.status) registerStatusRoutes(api, { store, ...deps.status });
   api.get('/', (c) =>
     c.json({
       openapi: '/api/v1/openapi.json',
-      collections: Object.fromEntries(CATALOG_KINDS.map((kind) => [kind, `/api/v1/${kind}`])),
+      collections: {
+        ...Object.fromEntries(CATALOG_KINDS.map((kind) => [kind, `/api/v1/${kind}`])),
+        ...(deps.status ? { status: '/api/v1/status' } : {}),
+      },
     }),
   );
   api.doc31('/openapi.json', {

@@ -1,6 +1,7 @@
 export {
   createSnapshotGauges,
   type GaugeSample,
+  type HistogramSample,
   type SnapshotGaugeFamily,
   type SnapshotGauges,
 } from './snapshot-gauges.ts';

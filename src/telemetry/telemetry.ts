@@ -1,5 +1,6 @@
-import { context, type Meter, metrics, propagation, trace } from '@opentelemetry/api';
+import { context, type Meter, metrics, propagation, type Tracer, trace } from '@opentelemetry/api';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { createSnapshotGauges, type SnapshotGauges } from './snapshot-gauges.ts';
@@ -10,12 +11,16 @@ export interface TelemetryOptions {
   cardinalityLimit: number;
   /** Told about a snapshot gauge group that could not be read at a scrape. */
   onCollectError?: (error: unknown, families: string[]) => void;
+  /** Export Ecotone's own spans over OTLP/HTTP to `endpoint` (a base URL); no export when unset. */
+  tracing?: { endpoint?: string | undefined; headers?: Record<string, string> };
 }
 
 /** The OpenTelemetry wiring, created once at start-up and handed to whatever measures. */
 export interface Telemetry {
   /** Meter for Ecotone's instruments; code that measures sees only this `@opentelemetry/api` type. */
   meter: Meter;
+  /** Tracer for Ecotone's own spans; a no-op unless tracing is configured. */
+  tracer: Tracer;
   /** Gauges read whole from the store at each scrape (series that disappear stop being exported). */
   gauges: SnapshotGauges;
   /** Collects every instrument and renders the Prometheus text exposition format (0.0.4). */
@@ -55,7 +60,14 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     autoDetectResources: false,
     metricReaders: [exporter],
     views: [{ instrumentName: '*', aggregationCardinalityLimit: options.cardinalityLimit }],
-    spanProcessors: [],
+    ...(options.tracing?.endpoint
+      ? {
+          traceExporter: new OTLPTraceExporter({
+            url: `${options.tracing.endpoint.replace(/\/$/, '')}/v1/traces`,
+            headers: options.tracing.headers ?? {},
+          }),
+        }
+      : { spanProcessors: [] }),
     logRecordProcessors: [],
     instrumentations: [],
   });
@@ -65,6 +77,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
 
   return {
     meter: metrics.getMeter('ecotone', options.serviceVersion),
+    tracer: trace.getTracer('ecotone', options.serviceVersion),
     gauges,
     async render() {
       const { resourceMetrics } = await exporter.collect();

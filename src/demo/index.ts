@@ -1,0 +1,11 @@
+export { expiringCertificate } from './behaviours/expiring-certificate.ts';
+export { flapping } from './behaviours/flapping.ts';
+export { healthy } from './behaviours/healthy.ts';
+export { inOutage, outage } from './behaviours/outage.ts';
+export { reportsDegraded } from './behaviours/reports-degraded.ts';
+export { slow } from './behaviours/slow.ts';
+export type { Answer, Behaviour, BehaviourFactory, BehaviourTools } from './behaviours/types.ts';
+export type { EndpointDefinition, ListenerDefinition, Protocol } from './endpoint.ts';
+export { EXAMPLE_ENDPOINTS, EXAMPLE_LISTENERS, type ExampleListener } from './example-partners.ts';
+export { DEFAULT_PORTS, type SimulatorOptions, type SimulatorPorts } from './options.ts';
+export { type SimulatedEndpoint, type Simulator, startSimulator } from './simulator.ts';
