@@ -3,13 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { openStore, type Store } from '../db/index.ts';
+import { initialState } from '../collector/status/hysteresis.ts';
+import { openStore, ROLLUP_DURATION_BUCKETS_SECONDS, type StatusState, type Store } from '../db/index.ts';
 import { applyCatalog } from '../src/catalog/index.ts';
 import { type Config, loadConfig, parseConfig } from '../src/config/index.ts';
 import {
   createIntegrationLabelCache,
   createJobMetrics,
+  type ProbeMetricsSource,
   registerCatalogMetrics,
+  registerProbeMetrics,
 } from '../src/metrics/index.ts';
 import { createApp } from '../src/server/index.ts';
 import { startTelemetry, type Telemetry } from '../src/telemetry/index.ts';
@@ -45,6 +48,15 @@ export interface TestApp {
   telemetry: Telemetry;
   schedulerRunning: { value: boolean };
   jobMetrics: ReturnType<typeof createJobMetrics>;
+  /** What the probe metrics read; tests fill it. */
+  probes: {
+    aggregates: Map<
+      string,
+      ReturnType<ProbeMetricsSource['aggregates']> extends ReadonlyMap<string, infer A> ? A : never
+    >;
+    statuses: Map<string, StatusState>;
+    availability: Map<string, Record<string, number>>;
+  };
   close: () => Promise<void>;
 }
 
@@ -56,8 +68,20 @@ export async function startTestApp(config: Config): Promise<TestApp> {
     serviceVersion: 'test',
     cardinalityLimit: config.settings.limits.metricLabelSets,
   });
-  registerCatalogMetrics(telemetry.gauges, store, createIntegrationLabelCache(store));
+  const labels = createIntegrationLabelCache(store);
+  registerCatalogMetrics(telemetry.gauges, store, labels);
   const jobMetrics = createJobMetrics(telemetry.meter);
+  const probes: TestApp['probes'] = { aggregates: new Map(), statuses: new Map(), availability: new Map() };
+  registerProbeMetrics(
+    telemetry.gauges,
+    {
+      aggregates: () => probes.aggregates,
+      statuses: () => probes.statuses,
+      availability: () => probes.availability,
+    },
+    labels,
+    [...ROLLUP_DURATION_BUCKETS_SECONDS],
+  );
   const schedulerRunning = { value: true };
   const app = createApp({
     config,
@@ -73,6 +97,7 @@ export async function startTestApp(config: Config): Promise<TestApp> {
     telemetry,
     schedulerRunning,
     jobMetrics,
+    probes,
     close: async () => {
       await telemetry.shutdown();
       await store.close();
@@ -96,6 +121,21 @@ export async function exampleMetrics(): Promise<string> {
   try {
     t.jobMetrics.register('retention');
     t.jobMetrics.record({ job: 'retention', startedAt: Date.now(), durationMs: 12, outcome: 'success' });
+    const id = (await exampleConfig(dir)).integrations[0]?.id as string;
+    t.probes.aggregates.set(id, {
+      lastSuccess: true,
+      lastDurationMs: 42,
+      tlsExpiresAt: Date.now() + 30 * 86_400_000,
+      outcomes: new Map([
+        ['success', 9],
+        ['timeout', 1],
+      ]),
+      bucketCounts: [...ROLLUP_DURATION_BUCKETS_SECONDS, Infinity].map((_, i) => (i === 3 ? 10 : 0)),
+      durationSumMs: 420,
+      runs: 10,
+    });
+    t.probes.statuses.set(id, { ...initialState(id, Date.now()), status: 'healthy' });
+    t.probes.availability.set(id, { '1h': 0.9, '24h': 0.95, '30d': 0.99 });
     return await (await t.app.request('/metrics')).text();
   } finally {
     await t.close();

@@ -2,12 +2,20 @@ import { parseArgs } from 'node:util';
 import { VERSION } from '../version.ts';
 import { type Command, type CommandIo, EXIT, UsageError } from './command.ts';
 import { applyCommand } from './commands/apply.ts';
+import { demoCommand } from './commands/demo.ts';
 import { probeCommand } from './commands/probe.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { serveCommand } from './commands/serve.ts';
 import { validateCommand } from './commands/validate.ts';
 
-const COMMANDS: Command[] = [serveCommand, validateCommand, applyCommand, probeCommand, schemaCommand];
+const COMMANDS: Command[] = [
+  serveCommand,
+  demoCommand,
+  validateCommand,
+  applyCommand,
+  probeCommand,
+  schemaCommand,
+];
 
 const HELP = `ecotone ${VERSION}: ecosystem health metrics and observability
 

@@ -38,7 +38,7 @@ function startHttp(
   const certificate = endpoints.find((e) => e.behaviour.certificate)?.behaviour.certificate;
   if (tls && !certificate)
     throw new Error(`demo simulator: https listener ${context.name} has no endpoint with a certificate`);
-  return startHttpListener({ ...context, routes, ...(tls ? { tls: certificate } : {}) });
+  return startHttpListener({ ...context, routes, tls: tls ? certificate : undefined });
 }
 
 /** Starts a listener of each protocol for the endpoints that share it; one entry per protocol. */
@@ -49,12 +49,7 @@ export const LISTENER_STARTERS: Readonly<Record<Protocol, StartListener>> = {
     const [only, ...others] = endpoints;
     if (!only || others.length > 0)
       throw new Error(`demo simulator: tcp listener ${context.name} needs exactly one endpoint`);
-    const { greeting } = only.definition;
-    return startTcpListener({
-      ...context,
-      behaviour: only.behaviour,
-      ...(greeting === undefined ? {} : { greeting }),
-    });
+    return startTcpListener({ ...context, behaviour: only.behaviour, greeting: only.definition.greeting });
   },
   dns(endpoints, context) {
     const records = new Map(

@@ -25,6 +25,7 @@ export interface SimulatorOptions {
   logger?: Logger;
 }
 
+/** Options with every default filled in. */
 export type ResolvedOptions = Required<SimulatorOptions> & { ports: SimulatorPorts };
 
 /** Fills the defaults and checks the host and ports; throws a RangeError naming the bad option. */

@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../command.ts';
 import { configPath, dbPath, loadOrReport } from '../config-file.ts';
+import { serveUntilSignal } from '../run-service.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -35,47 +36,6 @@ Options:
     if (port !== undefined) server.port = port;
     if (values.db !== undefined) storage.path = dbPath(values.db as string, io);
 
-    // Loaded here so the other commands start without the OpenTelemetry SDK and the server.
-    const [{ createLogger }, { startService }] = await Promise.all([
-      import('../../logger.ts'),
-      import('../../service.ts'),
-    ]);
-    const logger = createLogger({ level: config.settings.log.level });
-    let service: Awaited<ReturnType<typeof startService>>;
-    try {
-      service = await startService(config, logger);
-    } catch (error) {
-      logger.fatal({ err: error }, 'could not start');
-      logger.flush();
-      io.stderr(`ecotone: could not start: ${(error as Error).message}\n`);
-      return EXIT.failure;
-    }
-    logger.info(
-      { url: service.url, metrics: `${service.url}/metrics`, api: `${service.url}/api/v1`, db: storage.path },
-      `ecotone listening on ${service.url}`,
-    );
-
-    return new Promise<number>((done) => {
-      const shutdown = (signal: string) => {
-        logger.info({ signal }, 'shutting down');
-        process.off('SIGTERM', onTerm);
-        process.off('SIGINT', onInt);
-        service
-          .stop()
-          .then(() => {
-            logger.info('stopped');
-            done(EXIT.ok);
-          })
-          .catch((error) => {
-            logger.error({ err: error }, 'shutdown failed');
-            done(EXIT.failure);
-          })
-          .finally(() => logger.flush());
-      };
-      const onTerm = () => shutdown('SIGTERM');
-      const onInt = () => shutdown('SIGINT');
-      process.on('SIGTERM', onTerm);
-      process.on('SIGINT', onInt);
-    });
+    return serveUntilSignal(config, io);
   },
 };

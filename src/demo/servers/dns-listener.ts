@@ -22,12 +22,15 @@ export interface DnsListenerOptions {
   logger: Logger;
 }
 
+const CLASS_IN = 1;
+const CLASS_ANY = 255;
+
 /** Largest query read, bytes (a plain UDP DNS message); longer datagrams are dropped. */
 const MAX_QUERY_BYTES = 512;
 
 /**
  * A UDP resolver for a handful of names: A records for known names, an empty answer for their
- * other record types, NXDOMAIN for unknown names. A known name's behaviour delays the answer, turns
+ * other record types, NXDOMAIN for unknown names, REFUSED for classes other than IN. A known name's behaviour delays the answer, turns
  * a 5xx into SERVFAIL and a reset into silence (the client times out).
  */
 export async function startDnsListener(options: DnsListenerOptions): Promise<Listener> {
@@ -40,6 +43,7 @@ export async function startDnsListener(options: DnsListenerOptions): Promise<Lis
     query: DnsQuery,
   ): { rcode: number; addresses?: readonly string[]; delayMs: number } | undefined {
     if (query.opcode !== 0) return { rcode: RCODE.notImplemented, delayMs: 0 };
+    if (query.class !== CLASS_IN && query.class !== CLASS_ANY) return { rcode: RCODE.refused, delayMs: 0 };
     const record = records.get(query.name);
     if (!record) return { rcode: RCODE.nameError, delayMs: 0 };
     const decided = record.behaviour.answer(now());
@@ -52,7 +56,11 @@ export async function startDnsListener(options: DnsListenerOptions): Promise<Lis
   function bind(port: number): Promise<Socket> {
     return new Promise((resolve, reject) => {
       const udp = createSocket(isIPv6(options.host) ? 'udp6' : 'udp4');
-      udp.once('error', reject);
+      const failed = (error: Error) => {
+        udp.close();
+        reject(error);
+      };
+      udp.once('error', failed);
       udp.on('message', (packet, peer) => {
         const query = packet.length <= MAX_QUERY_BYTES ? parseQuery(packet) : undefined;
         const reply = query && answer(query);
@@ -65,7 +73,7 @@ export async function startDnsListener(options: DnsListenerOptions): Promise<Lis
         pending.add(timer);
       });
       udp.bind({ address: options.host, port, exclusive: true }, () => {
-        udp.off('error', reject);
+        udp.off('error', failed);
         udp.on('error', (error) => logger.warn({ err: error }, 'simulated dns socket error'));
         resolve(udp);
       });
