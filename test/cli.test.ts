@@ -105,6 +105,42 @@ describe('ecotone apply', () => {
   });
 });
 
+describe('ecotone probe', () => {
+  it('runs one probe against a loopback server and prints the result', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => res.writeHead(503).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const { dir, remove } = await tempDir();
+    try {
+      const file = join(dir, 'ecosystem.yaml');
+      await writeFile(
+        file,
+        [
+          'participants: [{ id: p, role: partner, country: FR }]',
+          'systems: [{ id: a, participant: p }, { id: b, participant: p }]',
+          'integrations:',
+          '  - id: a-b',
+          '    from: a',
+          '    to: b',
+          `    probe: { type: http, url: "http://127.0.0.1:${port}/health", timeout: 2s }`,
+          '  - { id: b-a, from: b, to: a }',
+        ].join('\n'),
+      );
+      const failed = await ecotone(['probe', 'a-b', '-c', file]);
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toMatch(/^outcome +failure: status \(status 503, expected 2xx\)$/m);
+      expect(failed.stdout).toMatch(/^status +503$/m);
+      const none = await ecotone(['probe', 'b-a', '-c', file]);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toContain('integration "b-a" declares no probe');
+    } finally {
+      server.close();
+      await remove();
+    }
+  });
+});
+
 describe('ecotone command line', () => {
   it('prints the JSON Schema', async () => {
     const result = await ecotone(['schema']);
