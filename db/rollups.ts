@@ -1,22 +1,12 @@
+import { FAILURE_CLASSES } from '../collector/probes/types.ts';
 import { durationBucketIndex, ROLLUP_DURATION_BUCKETS_SECONDS } from './rollup-buckets.ts';
 import { type ProbeRunRecord, ROLLUP_RESOLUTIONS, type RollupResolution } from './store.ts';
 
 /**
- * Failure classes counted in their own rollup column, the same list as the collector's
- * FAILURE_CLASSES (a test keeps them equal). A failed run with no class, or one not listed here,
+ * Failure classes counted in their own rollup column: the collector's FAILURE_CLASSES. A failed run with no class, or one not listed here,
  * counts as `other`. Adding a class needs a migration that adds its column.
  */
-export const ROLLUP_FAILURE_CLASSES = [
-  'timeout',
-  'dns',
-  'connect_refused',
-  'connect_reset',
-  'tls',
-  'status',
-  'condition',
-  'body_too_large',
-  'other',
-] as const;
+export const ROLLUP_FAILURE_CLASSES = FAILURE_CLASSES;
 export type RollupFailureClass = (typeof ROLLUP_FAILURE_CLASSES)[number];
 
 const RESOLUTION_MS: Record<RollupResolution, number> = {

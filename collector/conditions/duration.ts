@@ -1,4 +1,4 @@
-const UNIT_MS: Record<string, number> = {
+export const UNIT_MS: Record<string, number> = {
   ms: 1,
   s: 1_000,
   m: 60_000,
@@ -6,7 +6,8 @@ const UNIT_MS: Record<string, number> = {
   d: 86_400_000,
   w: 604_800_000,
 };
-const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
+/** The text form of a duration: one or more number-unit pairs. */
+export const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
 const SEGMENT = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g;
 const FORMAT_UNITS = ['d', 'h', 'm', 's', 'ms'] as const;
 

@@ -1,31 +1,15 @@
-const UNIT_MS: Record<string, number> = {
-  ms: 1,
-  s: 1_000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
+import { parseDurationLiteral, UNIT_MS } from '../../collector/conditions/duration.ts';
 
-/** The text form of a duration, one or more number-unit pairs. */
-export const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
-const SEGMENT = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g;
+export { DURATION_PATTERN } from '../../collector/conditions/duration.ts';
 
 /**
  * Parses a duration such as `500ms`, `30s`, `5m`, `1h30m`, `14d` into milliseconds.
- * Returns `undefined` when the text is not a duration.
+ * Returns `undefined` when the text is not a duration. The same syntax as in probe conditions.
  *
  * @example
  * parseDuration('1h30m') // 5_400_000
  */
-export function parseDuration(text: string): number | undefined {
-  if (!DURATION_PATTERN.test(text)) return undefined;
-  let total = 0;
-  for (const [, value, unit] of text.matchAll(SEGMENT)) {
-    total += Number(value) * (UNIT_MS[unit as string] as number);
-  }
-  return Math.round(total);
-}
+export const parseDuration: (text: string) => number | undefined = parseDurationLiteral;
 
 /**
  * Formats milliseconds as the largest whole units, e.g. `90000` as `1m30s`.

@@ -1,4 +1,5 @@
 import type { IntegrationStatus, StatusState } from '../../db/index.ts';
+import type { ProbeAggregate } from '../probing/recorder.ts';
 import type { GaugeSample, HistogramSample, SnapshotGauges } from '../telemetry/index.ts';
 import type { IntegrationLabelCache } from './integration-labels.ts';
 
@@ -11,18 +12,7 @@ export const STATUS_VALUES: Record<IntegrationStatus, number> = {
 };
 
 export interface ProbeMetricsSource {
-  aggregates(): ReadonlyMap<
-    string,
-    {
-      lastSuccess: boolean;
-      lastDurationMs: number;
-      tlsExpiresAt?: number;
-      outcomes: Map<string, number>;
-      bucketCounts: number[];
-      durationSumMs: number;
-      runs: number;
-    }
-  >;
+  aggregates(): ReadonlyMap<string, ProbeAggregate>;
   statuses(): ReadonlyMap<string, StatusState>;
   /** Availability ratio per integration and window name (`1h`, `24h`, `30d`), from the rollups. */
   availability(): ReadonlyMap<string, Record<string, number>>;

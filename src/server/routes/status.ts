@@ -1,6 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
-import { INTEGRATION_STATUSES, type StatusState, type Store } from '../../../db/index.ts';
+import {
+  INTEGRATION_STATUSES,
+  type ProbeRunRecord,
+  type StatusState,
+  type Store,
+} from '../../../db/index.ts';
 import { type Maintenance, TIERS } from '../../config/index.ts';
 import type { IntegrationLabelCache } from '../../metrics/index.ts';
 import type { Probing } from '../../probing/index.ts';
@@ -49,6 +54,20 @@ const RunSchema = z
     phases: z.record(z.string(), z.number()).optional(),
   })
   .openapi('ProbeRun');
+
+/** A stored or fresh run as the API shows it: times as ISO 8601, absent fields left out. */
+function toApiRun(r: Omit<ProbeRunRecord, 'integrationId'>) {
+  return {
+    startedAt: iso(r.startedAt) as string,
+    durationMs: r.durationMs,
+    success: r.success,
+    ...(r.failureClass ? { failureClass: r.failureClass } : {}),
+    ...(r.reason ? { reason: r.reason } : {}),
+    ...(r.statusCode !== undefined ? { statusCode: r.statusCode } : {}),
+    ...(r.tlsExpiresAt !== undefined ? { tlsExpiresAt: iso(r.tlsExpiresAt) as string } : {}),
+    ...(r.phases ? { phases: r.phases } : {}),
+  };
+}
 
 function activeMaintenance(
   windows: Maintenance[],
@@ -173,16 +192,7 @@ export function registerStatusRoutes(app: OpenAPIHono, options: StatusRoutesOpti
         ...(await item(id, attributes, probedIds)),
         consecutiveFailures: state?.consecutiveFailures ?? 0,
         consecutiveSuccesses: state?.consecutiveSuccesses ?? 0,
-        lastRuns: runs.map((r) => ({
-          startedAt: iso(r.startedAt) as string,
-          durationMs: r.durationMs,
-          success: r.success,
-          ...(r.failureClass ? { failureClass: r.failureClass } : {}),
-          ...(r.reason ? { reason: r.reason } : {}),
-          ...(r.statusCode !== undefined ? { statusCode: r.statusCode } : {}),
-          ...(r.tlsExpiresAt !== undefined ? { tlsExpiresAt: iso(r.tlsExpiresAt) as string } : {}),
-          ...(r.phases ? { phases: r.phases } : {}),
-        })),
+        lastRuns: runs.map(toApiRun),
         transitions: transitions.map((t) => ({
           at: iso(t.at) as string,
           from: t.from,
@@ -214,15 +224,16 @@ export function registerStatusRoutes(app: OpenAPIHono, options: StatusRoutesOpti
     if (!run) throw new HTTPException(409, { message: `integration "${id}" declares no probe` });
     const { result } = run;
     return c.json(
-      {
-        startedAt: iso(run.startedAt) as string,
+      toApiRun({
+        startedAt: run.startedAt,
         durationMs: result.durationMs,
         success: result.success,
-        ...(result.failure ? { failureClass: result.failure.class, reason: result.failure.reason } : {}),
-        ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
-        ...(result.tlsExpiresAt !== undefined ? { tlsExpiresAt: iso(result.tlsExpiresAt) as string } : {}),
-        ...(result.phases ? { phases: { ...result.phases } } : {}),
-      },
+        failureClass: result.failure?.class,
+        reason: result.failure?.reason,
+        statusCode: result.statusCode,
+        tlsExpiresAt: result.tlsExpiresAt,
+        phases: result.phases ? { ...result.phases } : undefined,
+      }),
       200,
     );
   });
