@@ -77,6 +77,7 @@ export async function startTestApp(config: Config): Promise<TestApp> {
     {
       aggregates: () => probes.aggregates,
       statuses: () => probes.statuses,
+      isProbed: () => true,
       availability: () => probes.availability,
     },
     labels,

@@ -60,7 +60,7 @@ describe('status hysteresis', () => {
       if (out.transition) transitions.push(out.transition);
     }
     expect(transitions).toEqual([
-      { integrationId: 'psp', at: 1, from: 'unknown', to: 'healthy', reason: '1 consecutive successes' },
+      { integrationId: 'psp', at: 1, from: 'unknown', to: 'healthy', reason: '1 success' },
       {
         integrationId: 'psp',
         at: 4,

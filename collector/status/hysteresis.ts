@@ -52,14 +52,16 @@ function target(state: StatusState, thresholds: StatusThresholds): IntegrationSt
   }
 }
 
+const times = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 function reasonFor(to: IntegrationStatus, state: StatusState, thresholds: StatusThresholds): string {
   switch (to) {
     case 'down':
-      return `${state.consecutiveFailures} consecutive failures (${state.lastFailureClass ?? 'unknown'})`;
+      return `${times(state.consecutiveFailures, 'failure', 'consecutive failures')} (${state.lastFailureClass ?? 'unknown'})`;
     case 'degraded':
-      return `${state.consecutiveSlow} consecutive runs slower than the ${thresholds.latencyTargetMs} ms latency target`;
+      return `${times(state.consecutiveSlow, 'run', 'consecutive runs')} slower than the ${thresholds.latencyTargetMs} ms latency target`;
     case 'healthy':
-      return `${state.consecutiveSuccesses} consecutive successes`;
+      return times(state.consecutiveSuccesses, 'success', 'consecutive successes');
     default:
       return 'no results';
   }

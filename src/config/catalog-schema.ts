@@ -130,9 +130,17 @@ export const httpProbeSchema = z.strictObject({
   followRedirects: z.boolean().default(true),
   expectStatus: z
     .array(
-      z.union([z.int().min(100).max(599).transform(String), z.string().regex(STATUS_PATTERN)], {
-        error: 'expected a status code such as 200 or a class such as "2xx"',
-      }),
+      z.union(
+        [
+          z.int().min(100).max(599).transform(String),
+          z
+            .string()
+            .regex(STATUS_PATTERN, { error: 'expected a status code such as 200 or a class such as "2xx"' }),
+        ],
+        {
+          error: 'expected a status code such as 200 or a class such as "2xx"',
+        },
+      ),
     )
     .min(1)
     .default(['2xx'])

@@ -162,6 +162,10 @@ export const settingsSchema = z
   .refine((s) => s.limits.apiPageSize <= s.limits.apiMaxPageSize, {
     error: 'expected apiPageSize to be at most apiMaxPageSize',
     path: ['limits', 'apiPageSize'],
+  })
+  .refine((s) => s.notifications.initialBackoff <= s.notifications.maxBackoff, {
+    error: 'expected initialBackoff to be at most maxBackoff',
+    path: ['notifications', 'initialBackoff'],
   });
 
 export type Settings = z.output<typeof settingsSchema>;

@@ -14,6 +14,8 @@ export const STATUS_VALUES: Record<IntegrationStatus, number> = {
 export interface ProbeMetricsSource {
   aggregates(): ReadonlyMap<string, ProbeAggregate>;
   statuses(): ReadonlyMap<string, StatusState>;
+  /** Whether the integration declares a probe now; others export no probe or status series. */
+  isProbed(integrationId: string): boolean;
   /** Availability ratio per integration and window name (`1h`, `24h`, `30d`), from the rollups. */
   availability(): ReadonlyMap<string, Record<string, number>>;
 }
@@ -69,7 +71,7 @@ export function registerProbeMetrics(
       const availability: GaugeSample[] = [];
       for (const [id, agg] of source.aggregates()) {
         const attributes = byId.get(id);
-        if (!attributes) continue;
+        if (!attributes || !source.isProbed(id)) continue;
         success.push({ attributes, value: agg.lastSuccess ? 1 : 0 });
         durations.push({
           attributes,
@@ -83,11 +85,12 @@ export function registerProbeMetrics(
       }
       for (const [id, state] of source.statuses()) {
         const attributes = byId.get(id);
-        if (attributes) status.push({ attributes, value: STATUS_VALUES[state.status] });
+        if (attributes && source.isProbed(id))
+          status.push({ attributes, value: STATUS_VALUES[state.status] });
       }
       for (const [id, windows] of source.availability()) {
         const attributes = byId.get(id);
-        if (!attributes) continue;
+        if (!attributes || !source.isProbed(id)) continue;
         for (const [window, ratio] of Object.entries(windows))
           availability.push({ attributes: { ...attributes, window }, value: ratio });
       }

@@ -42,6 +42,8 @@ export interface Probing {
   catalog: ProbeCatalog;
   availability(): AvailabilityTable;
   publishAvailability(table: AvailabilityTable): void;
+  /** Whether the integration declares a probe in the catalog as last read. */
+  isProbed(integrationId: string): boolean;
   /** The integration as notifications describe it, while it is probed. */
   subjectOf(integrationId: string): NotificationSubject | undefined;
   /** Runs one integration's probe now; undefined when it has no probe. */
@@ -89,6 +91,7 @@ export async function startProbing(options: ProbingOptions): Promise<Probing> {
     {
       aggregates: () => recorder.aggregates(),
       statuses: () => recorder.statuses(),
+      isProbed: (id) => current.has(id),
       availability: () => availability,
     },
     options.labels,
@@ -102,6 +105,7 @@ export async function startProbing(options: ProbingOptions): Promise<Probing> {
     catalog,
     availability: () => availability,
     subjectOf: (integrationId) => current.get(integrationId)?.subject,
+    isProbed: (integrationId) => current.has(integrationId),
     publishAvailability: (table) => {
       availability = table;
     },

@@ -99,7 +99,7 @@ export function registerStatusRoutes(app: OpenAPIHono, options: StatusRoutesOpti
     attributes: { tier?: unknown; participant?: unknown },
     probedIds: Set<string>,
   ) {
-    const state: StatusState | undefined = probing.recorder.status(id);
+    const state: StatusState | undefined = probedIds.has(id) ? probing.recorder.status(id) : undefined;
     const tier = String(attributes.tier ?? '');
     const participant = String(attributes.participant ?? '');
     return {
@@ -184,7 +184,7 @@ export function registerStatusRoutes(app: OpenAPIHono, options: StatusRoutesOpti
     const attributes = (await options.labels()).byId.get(id);
     if (!attributes) throw new HTTPException(404, { message: `no integration with id "${id}"` });
     const probedIds = new Set((await probing.catalog.current()).keys());
-    const state = probing.recorder.status(id);
+    const state = probedIds.has(id) ? probing.recorder.status(id) : undefined;
     const runs = await store.listProbeRuns({ integrationId: id, limit: 20 });
     const transitions = await store.listStatusTransitions({ integrationId: id, limit: 20 });
     return c.json(
