@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '../db/index.ts';
+import { initialState } from '../collector/status/hysteresis.ts';
+import { openStore, type StatusState } from '../db/index.ts';
 import { applyCatalog } from '../src/catalog/index.ts';
 import {
   INTEGRATION_KINDS,
@@ -15,8 +16,11 @@ import { createLogger } from '../src/logger.ts';
 import {
   createIntegrationLabelCache,
   createJobMetrics,
+  PROBE_DURATION_BUCKETS_SECONDS,
   registerCatalogMetrics,
+  registerProbeMetrics,
 } from '../src/metrics/index.ts';
+import type { ProbeAggregate } from '../src/probing/recorder.ts';
 import { createApp } from '../src/server/index.ts';
 import { startTelemetry } from '../src/telemetry/index.ts';
 import { VERSION } from '../src/version.ts';
@@ -112,7 +116,40 @@ export async function benchMetricsRender(options: {
       serviceVersion: VERSION,
       cardinalityLimit: settings.limits.metricLabelSets,
     });
-    registerCatalogMetrics(telemetry.gauges, store, createIntegrationLabelCache(store));
+    const labels = createIntegrationLabelCache(store);
+    registerCatalogMetrics(telemetry.gauges, store, labels);
+    // Every integration probed, as in a service that has run a while: status, availability per
+    // window, two outcomes and a filled duration histogram each.
+    const aggregates = new Map<string, ProbeAggregate>();
+    const statuses = new Map<string, StatusState>();
+    const availability = new Map<string, Record<string, number>>();
+    for (const integration of config.integrations) {
+      const id = integration.id;
+      aggregates.set(id, {
+        lastSuccess: true,
+        lastDurationMs: 42,
+        outcomes: new Map([
+          ['success', 2_870],
+          ['timeout', 3],
+        ]),
+        bucketCounts: [...PROBE_DURATION_BUCKETS_SECONDS, Infinity].map((_, i) => (i < 6 ? 500 - i : 0)),
+        durationSumMs: 120_000,
+        runs: 2_873,
+      });
+      statuses.set(id, { ...initialState(id, Date.now()), status: 'healthy' });
+      availability.set(id, { '1h': 1, '24h': 0.999, '30d': 0.9995 });
+    }
+    registerProbeMetrics(
+      telemetry.gauges,
+      {
+        aggregates: () => aggregates,
+        statuses: () => statuses,
+        isProbed: () => true,
+        availability: () => availability,
+      },
+      labels,
+      PROBE_DURATION_BUCKETS_SECONDS,
+    );
     const jobMetrics = createJobMetrics(telemetry.meter);
     jobMetrics.register('retention');
     // One recorded run, so the job histogram exports its buckets as in a service that has run a while.

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { initialState } from '../collector/status/hysteresis.ts';
-import { openStore, ROLLUP_DURATION_BUCKETS_SECONDS, type StatusState, type Store } from '../db/index.ts';
+import { openStore, type StatusState, type Store } from '../db/index.ts';
 import { applyCatalog } from '../src/catalog/index.ts';
 import { type Config, loadConfig, parseConfig } from '../src/config/index.ts';
 import {
   createIntegrationLabelCache,
   createJobMetrics,
+  PROBE_DURATION_BUCKETS_SECONDS,
   type ProbeMetricsSource,
   registerCatalogMetrics,
   registerProbeMetrics,
@@ -81,7 +82,7 @@ export async function startTestApp(config: Config): Promise<TestApp> {
       availability: () => probes.availability,
     },
     labels,
-    [...ROLLUP_DURATION_BUCKETS_SECONDS],
+    PROBE_DURATION_BUCKETS_SECONDS,
   );
   const schedulerRunning = { value: true };
   const app = createApp({
@@ -131,7 +132,7 @@ export async function exampleMetrics(): Promise<string> {
         ['success', 9],
         ['timeout', 1],
       ]),
-      bucketCounts: [...ROLLUP_DURATION_BUCKETS_SECONDS, Infinity].map((_, i) => (i === 3 ? 10 : 0)),
+      bucketCounts: [...PROBE_DURATION_BUCKETS_SECONDS, Infinity].map((_, i) => (i === 3 ? 10 : 0)),
       durationSumMs: 420,
       runs: 10,
     });

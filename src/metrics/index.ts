@@ -1,4 +1,4 @@
-export { DURATION_BUCKETS_SECONDS } from './buckets.ts';
+export { DURATION_BUCKETS_SECONDS, PROBE_DURATION_BUCKETS_SECONDS } from './buckets.ts';
 export { registerCatalogMetrics } from './catalog-metrics.ts';
 export {
   counterpartParticipant,

@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api';
 import type { IntegrationStatus, StatusState } from '../../db/index.ts';
 import type { ProbeAggregate } from '../probing/recorder.ts';
 import type { GaugeSample, HistogramSample, SnapshotGauges } from '../telemetry/index.ts';
@@ -25,12 +26,32 @@ export interface ProbeMetricsSource {
  * carries `integration`, `tier` and `participant` so dashboards group without joins; an
  * integration that leaves the catalog leaves every series at the next scrape.
  */
+/** `{...attributes, [key]: value}`, the same object every time for the same inputs, so renderers can cache it. */
+function derivedAttributes() {
+  const cache = new WeakMap<Attributes, Map<string, Attributes>>();
+  return (attributes: Attributes, key: string, value: string): Attributes => {
+    let byValue = cache.get(attributes);
+    if (!byValue) {
+      byValue = new Map();
+      cache.set(attributes, byValue);
+    }
+    let derived = byValue.get(value);
+    if (!derived) {
+      derived = { ...attributes, [key]: value };
+      byValue.set(value, derived);
+    }
+    return derived;
+  };
+}
+
 export function registerProbeMetrics(
   gauges: SnapshotGauges,
   source: ProbeMetricsSource,
   labels: IntegrationLabelCache,
   bucketBoundsSeconds: number[],
 ): void {
+  const withOutcome = derivedAttributes();
+  const withWindow = derivedAttributes();
   gauges.register(
     [
       {
@@ -80,7 +101,7 @@ export function registerProbeMetrics(
           count: agg.runs,
         });
         for (const [outcome, count] of agg.outcomes)
-          outcomes.push({ attributes: { ...attributes, outcome }, value: count });
+          outcomes.push({ attributes: withOutcome(attributes, 'outcome', outcome), value: count });
         if (agg.tlsExpiresAt !== undefined) tls.push({ attributes, value: agg.tlsExpiresAt / 1000 });
       }
       for (const [id, state] of source.statuses()) {
@@ -92,7 +113,7 @@ export function registerProbeMetrics(
         const attributes = byId.get(id);
         if (!attributes || !source.isProbed(id)) continue;
         for (const [window, ratio] of Object.entries(windows))
-          availability.push({ attributes: { ...attributes, window }, value: ratio });
+          availability.push({ attributes: withWindow(attributes, 'window', window), value: ratio });
       }
       return {
         ecotone_probe_success: success,

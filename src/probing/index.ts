@@ -4,16 +4,14 @@ import {
   type ProbeScheduler,
   type ScheduledRun,
 } from '../../collector/probes/scheduler.ts';
-import {
-  type OutboxEntry,
-  ROLLUP_DURATION_BUCKETS_SECONDS,
-  type StatusState,
-  type StatusTransition,
-  type Store,
-} from '../../db/index.ts';
+import type { OutboxEntry, StatusState, StatusTransition, Store } from '../../db/index.ts';
 import type { AvailabilityTable } from '../../jobs/index.ts';
 import type { Settings } from '../config/index.ts';
-import { type IntegrationLabelCache, registerProbeMetrics } from '../metrics/index.ts';
+import {
+  type IntegrationLabelCache,
+  PROBE_DURATION_BUCKETS_SECONDS,
+  registerProbeMetrics,
+} from '../metrics/index.ts';
 import type { NotificationSubject } from '../notifications/index.ts';
 import type { Telemetry } from '../telemetry/index.ts';
 import { createProbeRecorder, type ProbeRecorder } from './recorder.ts';
@@ -65,7 +63,7 @@ export async function startProbing(options: ProbingOptions): Promise<Probing> {
   const recorder = createProbeRecorder({
     store,
     logger,
-    bucketBounds: ROLLUP_DURATION_BUCKETS_SECONDS.map((s) => s * 1000),
+    bucketBounds: PROBE_DURATION_BUCKETS_SECONDS.map((s) => s * 1000),
     plan: options.plan,
     onNotificationsQueued: options.onNotificationsQueued,
   });
@@ -95,7 +93,7 @@ export async function startProbing(options: ProbingOptions): Promise<Probing> {
       availability: () => availability,
     },
     options.labels,
-    [...ROLLUP_DURATION_BUCKETS_SECONDS],
+    PROBE_DURATION_BUCKETS_SECONDS,
   );
   if (settings.probes.enabled) await scheduler.start();
 

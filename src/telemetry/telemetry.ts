@@ -1,8 +1,9 @@
 import { context, type Meter, metrics, propagation, type Tracer, trace } from '@opentelemetry/api';
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { createPrometheusText } from './prometheus-text.ts';
 import { createSnapshotGauges, type SnapshotGauges } from './snapshot-gauges.ts';
 
 export interface TelemetryOptions {
@@ -51,7 +52,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     withoutScopeInfo: true,
     metricProducers: [gauges],
   });
-  const serializer = new PrometheusSerializer('', false, undefined, false, true);
+  const serialize = createPrometheusText();
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
       'service.name': 'ecotone',
@@ -81,7 +82,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     gauges,
     async render() {
       const { resourceMetrics } = await exporter.collect();
-      return serializer.serialize(resourceMetrics);
+      return serialize(resourceMetrics);
     },
     async shutdown() {
       if (stopped) return;
