@@ -18,6 +18,7 @@ import { createProbeRecorder, type ProbeRecorder } from './recorder.ts';
 import { createProbeRunner } from './run.ts';
 import { createProbeCatalog, type ProbeCatalog, type ProbedIntegration } from './targets.ts';
 
+export { runRecord } from './recorder.ts';
 export { createProbeRunner } from './run.ts';
 export { createProbeCatalog, type ProbedIntegration, toProbeSpec } from './targets.ts';
 

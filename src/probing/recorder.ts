@@ -39,6 +39,22 @@ export interface ProbeRecorderOptions {
   now?: () => number;
 }
 
+/** A scheduled run as the store keeps it: no body, phases copied. */
+export function runRecord(run: ScheduledRun): ProbeRunRecord {
+  const { result } = run;
+  return {
+    integrationId: run.target.integrationId,
+    startedAt: run.startedAt,
+    durationMs: result.durationMs,
+    success: result.success,
+    failureClass: result.failure?.class,
+    reason: result.failure?.reason,
+    statusCode: result.statusCode,
+    tlsExpiresAt: result.tlsExpiresAt,
+    phases: result.phases ? { ...result.phases } : undefined,
+  };
+}
+
 /**
  * Turns probe runs into status (hysteresis), stored results and metric aggregates. Runs are
  * buffered and written in one transaction per flush, with the status states, the transitions and
@@ -135,18 +151,7 @@ export function createProbeRecorder(options: ProbeRecorderOptions) {
       );
       states.set(id, next.state);
       touched.set(id, next.state);
-      const record: ProbeRunRecord = {
-        integrationId: id,
-        startedAt: run.startedAt,
-        durationMs: result.durationMs,
-        success: result.success,
-        failureClass: result.failure?.class,
-        reason: result.failure?.reason,
-        statusCode: result.statusCode,
-        tlsExpiresAt: result.tlsExpiresAt,
-        phases: result.phases ? { ...result.phases } : undefined,
-      };
-      batch.runs.push(record);
+      batch.runs.push(runRecord(run));
       if (next.transition) {
         batch.transitions.push(next.transition);
         batch.notifications.push(...options.plan(next.transition, previous));

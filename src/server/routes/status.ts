@@ -8,7 +8,7 @@ import {
 } from '../../../db/index.ts';
 import { type Maintenance, TIERS } from '../../config/index.ts';
 import type { IntegrationLabelCache } from '../../metrics/index.ts';
-import type { Probing } from '../../probing/index.ts';
+import { type Probing, runRecord } from '../../probing/index.ts';
 import { IdParams, ProblemSchema } from '../api-schemas.ts';
 
 export interface StatusRoutesOptions {
@@ -56,7 +56,7 @@ const RunSchema = z
   .openapi('ProbeRun');
 
 /** A stored or fresh run as the API shows it: times as ISO 8601, absent fields left out. */
-function toApiRun(r: Omit<ProbeRunRecord, 'integrationId'>) {
+function toApiRun(r: ProbeRunRecord) {
   return {
     startedAt: iso(r.startedAt) as string,
     durationMs: r.durationMs,
@@ -222,19 +222,6 @@ export function registerStatusRoutes(app: OpenAPIHono, options: StatusRoutesOpti
       throw new HTTPException(404, { message: `no integration with id "${id}"` });
     const run = await probing.runNow(id);
     if (!run) throw new HTTPException(409, { message: `integration "${id}" declares no probe` });
-    const { result } = run;
-    return c.json(
-      toApiRun({
-        startedAt: run.startedAt,
-        durationMs: result.durationMs,
-        success: result.success,
-        failureClass: result.failure?.class,
-        reason: result.failure?.reason,
-        statusCode: result.statusCode,
-        tlsExpiresAt: result.tlsExpiresAt,
-        phases: result.phases ? { ...result.phases } : undefined,
-      }),
-      200,
-    );
+    return c.json(toApiRun(runRecord(run)), 200);
   });
 }
