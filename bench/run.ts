@@ -6,6 +6,8 @@
  * It only reports: slow results never fail it.
  *
  * Run: `npm run bench`, or `node bench/run.ts --sizes 1000,10000,20000 --runs 30`.
+ * The probe bench (a few minutes, child processes) runs on its own: `node bench/probes/run.ts`.
+ * Both are described, with measured figures, in docs/benchmarks.md.
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';

@@ -17,7 +17,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { freePort, hasCommand, readProc, sleep, spawnTracked, stopChild, waitUntil } from './processes.ts';
+import {
+  freePort,
+  hasCommand,
+  readProc,
+  removeOnExit,
+  sleep,
+  spawnTracked,
+  stopChild,
+  waitUntil,
+} from './processes.ts';
 import { readTargetStats, spawnTargetServer, type TargetStats } from './target-server.ts';
 import { PROBE_INTERVAL_MS, PROBE_TIMEOUT_MS, targetUrl } from './workload.ts';
 
@@ -164,6 +173,7 @@ export async function benchBlackbox(options: BlackboxBenchOptions): Promise<Blac
   const exporterBinary = options.exporter ?? findBlackboxExporter();
   if (!exporterBinary) throw new Error(`${PACKAGE} is not installed`);
   const dir = await mkdtemp(join(tmpdir(), 'ecotone-blackbox-bench-'));
+  const forgetDir = removeOnExit(dir);
   const [exporterPort, prometheusPort] = [await freePort(), await freePort()];
   const prometheus = `http://127.0.0.1:${prometheusPort}`;
   await writeFile(join(dir, 'blackbox.yml'), blackboxConfig());
@@ -249,6 +259,9 @@ export async function benchBlackbox(options: BlackboxBenchOptions): Promise<Blac
     sampleRss();
     clearInterval(rssTimer);
     const stats1 = await statsOrUndefined(options.targetPort);
+    // A scrape's samples (up, probe_success) are committed when it ends, at most one timeout after
+    // its timestamp: wait for the window's last scrapes before counting them.
+    await sleep(PROBE_TIMEOUT_MS + 1_000);
 
     const range = `[${Math.round(windowSeconds * 1000)}ms]`;
     const probes = await queryNumber(prometheus, `sum(count_over_time(up{job="${JOB}"}${range}))`, end);
@@ -281,6 +294,7 @@ export async function benchBlackbox(options: BlackboxBenchOptions): Promise<Blac
     clearInterval(rssTimer);
     await Promise.all([stopChild(server), stopChild(exporter)]);
     await rm(dir, { recursive: true, force: true });
+    forgetDir();
   }
 }
 

@@ -26,7 +26,7 @@ import { planNotifications } from '../../src/notifications/index.ts';
 import { createProbeCatalog, createProbeRunner, type ProbedIntegration } from '../../src/probing/index.ts';
 import { createProbeRecorder } from '../../src/probing/recorder.ts';
 import { syntheticConfig } from '../metrics-render.ts';
-import { percentile, sleep } from './processes.ts';
+import { percentile, removeOnExit, sleep } from './processes.ts';
 import { readTargetStats, spawnTargetServer, type TargetStats } from './target-server.ts';
 import { PROBE_INTERVAL_MS, PROBE_TIMEOUT_MS, targetUrl } from './workload.ts';
 
@@ -61,6 +61,8 @@ export interface EcotoneBenchResult {
   baselineRssBytes: number;
   /** Highest RSS sampled once a second from the start of probing to the end of the window. */
   peakRssBytes: number;
+  /** Highest V8 heap in use at the same samples (the rest of RSS is code, native memory, free heap). */
+  peakHeapUsedBytes: number;
   /** `startedAt - scheduledAt` of the window's runs, in ms. */
   jitterMs: Quantiles;
   /** Event-loop delay over the window, in ms (10 ms resolution). */
@@ -102,6 +104,7 @@ const statsOrUndefined = (port: number): Promise<TargetStats | undefined> =>
 export async function benchEcotone(options: EcotoneBenchOptions): Promise<EcotoneBenchResult> {
   const warmupMs = options.warmupMs ?? PROBE_INTERVAL_MS;
   const dir = await mkdtemp(join(tmpdir(), 'ecotone-probe-bench-'));
+  const forgetDir = removeOnExit(dir);
   const file = join(dir, 'ecosystem.json');
   const config = parseConfig(benchConfig(options, join(dir, 'ecotone.db')), file);
   const { settings } = config;
@@ -112,6 +115,7 @@ export async function benchEcotone(options: EcotoneBenchOptions): Promise<Ecoton
     synchronous: settings.storage.synchronous,
   });
   let rssTimer: NodeJS.Timeout | undefined;
+  let stopProbing: (() => Promise<void>) | undefined;
   try {
     await applyCatalog(store, config, { source: file });
     const catalog = createProbeCatalog(store, settings.probes);
@@ -132,6 +136,7 @@ export async function benchEcotone(options: EcotoneBenchOptions): Promise<Ecoton
       },
     });
     await recorder.start();
+    stopProbing = () => recorder.stop();
 
     let inWindow = false;
     let probes = 0;
@@ -161,12 +166,21 @@ export async function benchEcotone(options: EcotoneBenchOptions): Promise<Ecoton
       onRun,
       logger: logger.child({ component: 'prober' }),
     });
+    stopProbing = async () => {
+      await scheduler.stop(PROBE_TIMEOUT_MS + 1_000);
+      await recorder.stop();
+    };
 
-    const baselineRssBytes = process.memoryUsage().rss;
-    let peakRssBytes = baselineRssBytes;
-    rssTimer = setInterval(() => {
-      peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
-    }, 1_000);
+    const baseline = process.memoryUsage();
+    const baselineRssBytes = baseline.rss;
+    let peakRssBytes = baseline.rss;
+    let peakHeapUsedBytes = baseline.heapUsed;
+    const sampleMemory = () => {
+      const memory = process.memoryUsage();
+      peakRssBytes = Math.max(peakRssBytes, memory.rss);
+      peakHeapUsedBytes = Math.max(peakHeapUsedBytes, memory.heapUsed);
+    };
+    rssTimer = setInterval(sampleMemory, 1_000);
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
     await scheduler.start();
@@ -184,12 +198,9 @@ export async function benchEcotone(options: EcotoneBenchOptions): Promise<Ecoton
     const cpu = process.cpuUsage(cpu0);
     const windowSeconds = (performance.now() - wall0) / 1_000;
     loopDelay.disable();
-    peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
+    sampleMemory();
     clearInterval(rssTimer);
     const stats1 = await statsOrUndefined(options.targetPort);
-
-    await scheduler.stop(PROBE_TIMEOUT_MS + 1_000);
-    await recorder.stop();
 
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const ms = (ns: number) => ns / 1e6;
@@ -203,6 +214,7 @@ export async function benchEcotone(options: EcotoneBenchOptions): Promise<Ecoton
       cpuSecondsPer1000: probes > 0 ? (cpuSeconds / probes) * 1_000 : Number.NaN,
       baselineRssBytes,
       peakRssBytes,
+      peakHeapUsedBytes,
       jitterMs: quantilesOf(jitter),
       loopDelayMs: {
         p50: ms(loopDelay.percentile(50)),
@@ -215,8 +227,10 @@ export async function benchEcotone(options: EcotoneBenchOptions): Promise<Ecoton
     };
   } finally {
     clearInterval(rssTimer);
+    await stopProbing?.();
     await store.close();
     await rm(dir, { recursive: true, force: true });
+    forgetDir();
   }
 }
 
@@ -256,7 +270,7 @@ if (import.meta.main) {
           `integrations ${r.integrations}, concurrency ${r.concurrency}, window ${r.windowSeconds.toFixed(1)} s`,
           `probes ${r.probes} (${r.probesPerSecond.toFixed(1)}/s; target counted ${r.targetRequests ?? '?'})`,
           `CPU ${r.cpuSeconds.toFixed(2)} s = ${r.cpuSecondsPer1000.toFixed(3)} s per 1,000 probes`,
-          `peak RSS ${(r.peakRssBytes / MiB).toFixed(0)} MiB (${(r.baselineRssBytes / MiB).toFixed(0)} MiB before probing)`,
+          `peak RSS ${(r.peakRssBytes / MiB).toFixed(0)} MiB (${(r.baselineRssBytes / MiB).toFixed(0)} MiB before probing, heap used peak ${(r.peakHeapUsedBytes / MiB).toFixed(0)} MiB)`,
           `jitter p50 ${r.jitterMs.p50} ms, p99 ${r.jitterMs.p99} ms, max ${r.jitterMs.max} ms`,
           `event-loop delay p50 ${r.loopDelayMs.p50.toFixed(1)} ms, p99 ${r.loopDelayMs.p99.toFixed(1)} ms, max ${r.loopDelayMs.max.toFixed(1)} ms`,
           `failures ${r.failures}${r.failures > 0 ? ` ${JSON.stringify(r.failureReasons)}` : ''}`,

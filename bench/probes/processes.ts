@@ -1,27 +1,57 @@
 import { type ChildProcess, execFileSync, type SpawnOptions, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** Children started by the probe bench; each is stopped on exit, on Ctrl-C and on errors. */
+/** Children and temp dirs of the probe bench; stopped and removed on exit, Ctrl-C and errors. */
 const children = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
 let hooked = false;
+let interrupted = false;
 
-function killAll(): void {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+function cleanUpNow(): void {
+  for (const child of children) if (running(child)) child.kill('SIGKILL');
+  for (const dir of tempDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    } catch {
+      // Best effort on the way out.
+    }
+  }
+}
+
+async function interrupt(signal: NodeJS.Signals): Promise<void> {
+  if (interrupted) {
+    cleanUpNow();
+    process.exit(130);
+  }
+  interrupted = true;
+  console.error(`\nprobe bench: ${signal}, stopping ${children.size} child process(es)`);
+  // SIGTERM first, so a child bench removes its own temp dir and Prometheus closes its TSDB.
+  const exits = [...children].filter(running).map((child) => {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    return exited;
+  });
+  await Promise.race([Promise.all(exits), sleep(5_000)]);
+  cleanUpNow();
+  process.exit(130);
 }
 
 function hookExit(): void {
   if (hooked) return;
   hooked = true;
-  process.once('exit', killAll);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      console.error(`\nprobe bench: ${signal}, stopping ${children.size} child process(es)`);
-      killAll();
-      process.exit(130);
-    });
-  }
+  process.once('exit', cleanUpNow);
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+}
+
+/** Removes `dir` if the process exits or is interrupted before the returned function is called. */
+export function removeOnExit(dir: string): () => void {
+  hookExit();
+  tempDirs.add(dir);
+  return () => tempDirs.delete(dir);
 }
 
 /** Spawns a child that is killed if this process exits, is interrupted or fails before stopping it. */

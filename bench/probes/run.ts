@@ -149,6 +149,7 @@ for (const { size, ecotone: e } of results) {
   if (!e) continue;
   const notes = [
     `RSS before probing ${n(e.baselineRssBytes / MiB)} MiB`,
+    `peak V8 heap used ${n(e.peakHeapUsedBytes / MiB)} MiB`,
     `event-loop delay p99 ${n(e.loopDelayMs.p99, 1)} ms, max ${n(e.loopDelayMs.max, 1)} ms`,
     `target counted ${e.targetRequests === undefined ? '?' : count(e.targetRequests)}`,
   ];

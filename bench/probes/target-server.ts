@@ -44,7 +44,7 @@ function serve(port: number): void {
     const address = server.address();
     process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address?.port })}\n`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => process.exit(0);
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   // Exit with the parent: a bench that died must not leave its target behind.
