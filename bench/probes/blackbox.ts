@@ -15,7 +15,6 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import {
   freePort,
@@ -28,7 +27,7 @@ import {
   waitUntil,
 } from './processes.ts';
 import { readTargetStats, spawnTargetServer, type TargetStats } from './target-server.ts';
-import { PROBE_INTERVAL_MS, PROBE_TIMEOUT_MS, targetUrl } from './workload.ts';
+import { halfArgs, PROBE_INTERVAL_MS, PROBE_TIMEOUT_MS, targetUrl } from './workload.ts';
 
 const PACKAGE = 'prometheus-blackbox-exporter';
 const JOB = 'blackbox';
@@ -301,28 +300,7 @@ export async function benchBlackbox(options: BlackboxBenchOptions): Promise<Blac
 const MiB = 1024 * 1024;
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    options: {
-      integrations: { type: 'string', default: '2000' },
-      seconds: { type: 'string', default: '60' },
-      port: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  const integrations = Number(values.integrations);
-  const seconds = Number(values.seconds);
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (
-    !Number.isInteger(integrations) ||
-    integrations < 1 ||
-    !(seconds > 0 && seconds <= 3_600) ||
-    (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65_536))
-  ) {
-    console.error(
-      'usage: node bench/probes/blackbox.ts [--integrations 2000] [--seconds 60] [--port N] [--json]',
-    );
-    process.exit(2);
-  }
+  const { integrations, seconds, port, json } = halfArgs('bench/probes/blackbox.ts');
   if (!findBlackboxExporter()) {
     console.log(`${PACKAGE} is not installed (apt-get install -y ${PACKAGE}); nothing to measure`);
     process.exit(0);
@@ -330,7 +308,7 @@ if (import.meta.main) {
   const target = port === undefined ? await spawnTargetServer() : undefined;
   try {
     const r = await benchBlackbox({ integrations, seconds, targetPort: port ?? target?.port ?? 0 });
-    if (values.json) {
+    if (json) {
       console.log(JSON.stringify(r));
     } else {
       const interval = r.scrapeIntervalSeconds;

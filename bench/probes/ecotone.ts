@@ -14,7 +14,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { trace } from '@opentelemetry/api';
 import { pino } from 'pino';
 import { createProbeScheduler, type ScheduledRun } from '../../collector/probes/scheduler.ts';
@@ -28,7 +27,7 @@ import { createProbeRecorder } from '../../src/probing/recorder.ts';
 import { syntheticConfig } from '../metrics-render.ts';
 import { percentile, removeOnExit, sleep } from './processes.ts';
 import { readTargetStats, spawnTargetServer, type TargetStats } from './target-server.ts';
-import { PROBE_INTERVAL_MS, PROBE_TIMEOUT_MS, targetUrl } from './workload.ts';
+import { halfArgs, PROBE_INTERVAL_MS, PROBE_TIMEOUT_MS, targetUrl } from './workload.ts';
 
 export interface EcotoneBenchOptions {
   integrations: number;
@@ -237,32 +236,11 @@ export async function benchEcotone(options: EcotoneBenchOptions): Promise<Ecoton
 const MiB = 1024 * 1024;
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    options: {
-      integrations: { type: 'string', default: '2000' },
-      seconds: { type: 'string', default: '60' },
-      port: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  const integrations = Number(values.integrations);
-  const seconds = Number(values.seconds);
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (
-    !Number.isInteger(integrations) ||
-    integrations < 1 ||
-    !(seconds > 0 && seconds <= 3_600) ||
-    (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65_536))
-  ) {
-    console.error(
-      'usage: node bench/probes/ecotone.ts [--integrations 2000] [--seconds 60] [--port N] [--json]',
-    );
-    process.exit(2);
-  }
+  const { integrations, seconds, port, json } = halfArgs('bench/probes/ecotone.ts');
   const target = port === undefined ? await spawnTargetServer() : undefined;
   try {
     const r = await benchEcotone({ integrations, seconds, targetPort: port ?? target?.port ?? 0 });
-    if (values.json) {
+    if (json) {
       console.log(JSON.stringify(r));
     } else {
       console.log(
