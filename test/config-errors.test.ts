@@ -45,6 +45,10 @@ const CASES: [fixture: string, expected: string][] = [
     'bad-condition',
     ':22:11: integrations[0].probe.conditions[1]: invalid condition "stauts => 200": column 1: unknown operand "stauts" (expected one of status, duration, body, body.<jsonpath>, len(body), len(body.<jsonpath>), len(answers), certificate_expires_in, connected, answers)',
   ],
+  [
+    'condition-wrong-probe',
+    ':20:11: integrations[0].probe.conditions[1]: invalid condition "status == 200": status is not available on a tcp probe (available: duration, connected)',
+  ],
   ['top-level-list', ': expected a mapping at the top level, found a list'],
   [
     'missing-required',

@@ -45,6 +45,7 @@
  * @module
  */
 
+export { inapplicableOperand } from './applicability.ts';
 export { ConditionError } from './errors.ts';
 export { compileConditions, evaluateCondition } from './evaluate.ts';
 export { parseCondition } from './parse.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConditionError, parseCondition } from '../../collector/conditions/index.ts';
+import { ConditionError, inapplicableOperand, parseCondition } from '../../collector/conditions/index.ts';
 import {
   boundedDuration,
   country,
@@ -206,6 +206,24 @@ export const probeSchema = z
   .refine((probe) => probe.timeout < probe.interval, {
     error: 'expected timeout to be shorter than interval',
     path: ['timeout'],
+  })
+  .superRefine((probe, ctx) => {
+    probe.conditions.forEach((text, i) => {
+      let problem: string | undefined;
+      try {
+        problem = inapplicableOperand(parseCondition(text), probe.type);
+      } catch {
+        return; // a condition that does not parse is reported on its own
+      }
+      if (problem)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['conditions', i],
+          input: text,
+          params: { self: true },
+          message: `invalid condition "${text}": ${problem}`,
+        });
+    });
   });
 
 export const integrationSchema = z.strictObject({
