@@ -136,10 +136,10 @@ const batch = (parts: Partial<ProbeBatch>): ProbeBatch => ({
   ...parts,
 });
 
-const notification = (key: string, createdAt: number): OutboxEntry => ({
+const notification = (key: string, createdAt: number, integrationId = 'pay'): OutboxEntry => ({
   key,
   channelId: 'ops-webhook',
-  integrationId: 'pay',
+  integrationId,
   payload: { text: `pay is down (${key})` },
   createdAt,
 });
@@ -560,10 +560,31 @@ export function storeContract(
       expect(await peek.outbox()).toHaveLength(1);
     });
 
+    it('holds back a channel and integration pair behind its oldest pending notification', async () => {
+      await store.recordProbeBatch(
+        batch({ notifications: [notification('problem', 1_000), notification('resolved', 2_000)] }),
+      );
+      const [problem] = await store.dueNotifications({ now: 3_000, limit: 10 });
+      expect(problem?.key).toBe('problem');
+      await store.markNotification(problem!.id, { retryAt: 10_000, error: 'HTTP 500' });
+      expect(await store.dueNotifications({ now: 9_999, limit: 10 })).toEqual([]);
+      expect((await store.dueNotifications({ now: 10_000, limit: 10 })).map((n) => n.key)).toEqual([
+        'problem',
+      ]);
+      await store.markNotification(problem!.id, { delivered: 10_100 });
+      expect((await store.dueNotifications({ now: 10_100, limit: 10 })).map((n) => n.key)).toEqual([
+        'resolved',
+      ]);
+    });
+
     it('hands out due notifications oldest first and records every attempt', async () => {
       await store.recordProbeBatch(
         batch({
-          notifications: [notification('a', 1_000), notification('b', 2_000), notification('c', 3_000)],
+          notifications: [
+            notification('a', 1_000, 'pay'),
+            notification('b', 2_000, 'ship'),
+            notification('c', 3_000, 'crm'),
+          ],
         }),
       );
       const [a, b, c] = await store.dueNotifications({ now: 3_000, limit: 10 });

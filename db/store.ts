@@ -307,7 +307,9 @@ export interface Store {
   availability(query: { resolution: RollupResolution; from: number; to: number }): Promise<AvailabilityRow[]>;
   /**
    * Notifications due for delivery (not delivered, not abandoned, nextAttemptAt <= now), oldest
-   * (by createdAt, then id) first, so one integration's notifications go out in the order made.
+   * (by createdAt, then id) first. Only the oldest pending one of each (channel, integration) is
+   * ever due, so a channel hears one integration's notifications in the order they were made,
+   * across retries and restarts.
    */
   dueNotifications(query: { now: number; limit: number }): Promise<StoredOutboxEntry[]>;
   /**

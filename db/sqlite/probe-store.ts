@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gte, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lt, lte, notExists, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { addBucketCounts, aggregateRollups, ROLLUP_FAILURE_CLASSES } from '../rollups.ts';
 import * as schema from '../schema.ts';
 import type { ProbeBatch, ProbeRunRecord, Store } from '../store.ts';
@@ -205,10 +206,32 @@ export function createProbeMethods(db: SqliteDb): ProbeMethods {
     },
 
     async dueNotifications({ now, limit }) {
+      const earlier = alias(outbox, 'earlier');
+      // Only the oldest pending message of each (channel, integration) may go: a resolved never
+      // overtakes the problem it closes while that one waits for a retry.
+      const olderPending = db
+        .select({ one: sql`1` })
+        .from(earlier)
+        .where(
+          and(
+            eq(earlier.channelId, outbox.channelId),
+            eq(earlier.integrationId, outbox.integrationId),
+            isNull(earlier.deliveredAt),
+            isNull(earlier.abandonedAt),
+            lt(earlier.id, outbox.id),
+          ),
+        );
       return db
         .select()
         .from(outbox)
-        .where(and(isNull(outbox.deliveredAt), isNull(outbox.abandonedAt), lte(outbox.nextAttemptAt, now)))
+        .where(
+          and(
+            isNull(outbox.deliveredAt),
+            isNull(outbox.abandonedAt),
+            lte(outbox.nextAttemptAt, now),
+            notExists(olderPending),
+          ),
+        )
         .orderBy(asc(outbox.createdAt), asc(outbox.id))
         .limit(limit)
         .all();

@@ -29,7 +29,7 @@ export interface NotifierOptions {
 
 /** What one pass did. */
 export interface DeliveryPass {
-  /** Messages that were due when the pass began. */
+  /** Messages handed out as due during the pass. */
   due: number;
   delivered: number;
   retried: number;
@@ -53,6 +53,8 @@ export interface Notifier {
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_BATCH_SIZE = 100;
 export const DEFAULT_MAX_IDLE_MS = 5_000;
+/** Most store reads in one pass. */
+const MAX_ROUNDS = 20;
 /** How long `stop` waits for aborted deliveries to wind down. */
 const ABORT_GRACE_MS = 1_000;
 
@@ -182,17 +184,23 @@ export function createNotifier(options: NotifierOptions): Notifier {
     const result: DeliveryPass = { due: 0, delivered: 0, retried: 0, abandoned: 0 };
     const signal = controller.signal;
     try {
-      const due = await store.dueNotifications({ now: now(), limit: batchSize });
-      result.due = due.length;
-      if (due.length === 0) return result;
-      const channels = new Map(options.channels().map((channel) => [channel.id, channel]));
-      const queues = Map.groupBy(due, (entry) => `${entry.channelId}\n${entry.integrationId}`);
-      await runLimited([...queues.values()], concurrency, async (queue) => {
-        for (const entry of queue) {
-          if (signal.aborted) return;
-          await deliverOne(entry, channels, signal, result);
-        }
-      });
+      // The store hands out only the oldest pending message per (channel, integration); settling
+      // one can make the next due, so the pass goes on while rounds settle something.
+      for (let round = 0; round < MAX_ROUNDS && !signal.aborted; round++) {
+        const due = await store.dueNotifications({ now: now(), limit: batchSize });
+        result.due += due.length;
+        if (due.length === 0) break;
+        const settledBefore = result.delivered + result.abandoned;
+        const channels = new Map(options.channels().map((channel) => [channel.id, channel]));
+        const queues = Map.groupBy(due, (entry) => `${entry.channelId}\n${entry.integrationId}`);
+        await runLimited([...queues.values()], concurrency, async (queue) => {
+          for (const entry of queue) {
+            if (signal.aborted) return;
+            await deliverOne(entry, channels, signal, result);
+          }
+        });
+        if (result.delivered + result.abandoned === settledBefore) break;
+      }
     } catch (error) {
       logger.error({ err: error }, 'notification pass failed');
     }
