@@ -34,7 +34,8 @@ function heard(
     const from = statuses[i - 1] as IntegrationStatus;
     const to = statuses[i] as IntegrationStatus;
     const transition = { integrationId: 'pay', at: T0 + i * MINUTE, from, to, reason: 'test' };
-    const context = { integration: PAYMENTS, channels, maintenance: windows, previousSince: T0 };
+    const previousSince = T0 + (i - 1) * MINUTE;
+    const context = { integration: PAYMENTS, channels, maintenance: windows, previousSince };
     for (const entry of planNotifications(transition, context)) {
       lines.push(`${from}>${to} ${entry.channelId} ${(entry.payload as WebhookPayload).kind}`);
     }
@@ -152,11 +153,18 @@ const cases: {
     expected: ['healthy>down all problem'],
   },
   {
-    name: 'a window covers its start and not its end',
+    name: 'a window covers its start and not its end; an incident that began in it stays muted',
     statuses: ['healthy', 'down', 'healthy', 'down'],
     channels: [ALL],
     windows: [maintenance(T0 + MINUTE, T0 + 2 * MINUTE)],
-    expected: ['down>healthy all resolved', 'healthy>down all problem'],
+    expected: ['healthy>down all problem'],
+  },
+  {
+    name: 'a problem announced before a window is resolved inside it',
+    statuses: ['healthy', 'down', 'healthy'],
+    channels: [ALL],
+    windows: [maintenance(T0 + 2 * MINUTE, T0 + HOUR)],
+    expected: ['healthy>down all problem', 'down>healthy all resolved'],
   },
   {
     name: 'a window that is over mutes nothing',

@@ -54,11 +54,14 @@ export function channelKind(
  */
 export function planNotifications(transition: StatusTransition, context: NotificationContext): OutboxEntry[] {
   const { integration, previousSince, baseUrl } = context;
-  if (inMaintenance(context.maintenance, integration, transition.at)) return [];
+  const muted = (at: number) => inMaintenance(context.maintenance, integration, at);
   const entries: OutboxEntry[] = [];
   for (const channel of context.channels) {
     const kind = channelKind(channel, transition.from, transition.to);
     if (!kind || !channelMatches(channel, integration)) continue;
+    // A resolved follows the message it closes: it goes out when the status it leaves began
+    // outside maintenance (that problem was announced), and stays muted when it began inside.
+    if (muted(kind === 'resolved' ? (previousSince ?? transition.at) : transition.at)) continue;
     const key = outboxKey(transition, channel.id);
     const message: NotificationMessage = {
       id: key,
