@@ -138,6 +138,8 @@ export async function exampleMetrics(): Promise<string> {
     });
     t.probes.statuses.set(id, { ...initialState(id, Date.now()), status: 'healthy' });
     t.probes.availability.set(id, { '1h': 0.9, '24h': 0.95, '30d': 0.99 });
+    await t.app.request('/metrics');
+    // The second scrape also carries the scrape metrics of the first.
     return await (await t.app.request('/metrics')).text();
   } finally {
     await t.close();

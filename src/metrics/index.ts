@@ -8,3 +8,4 @@ export {
 } from './integration-labels.ts';
 export { createJobMetrics, type JobMetrics } from './job-metrics.ts';
 export { type ProbeMetricsSource, registerProbeMetrics, STATUS_VALUES } from './probe-metrics.ts';
+export { createScrapeMetrics, type ScrapeMetrics } from './scrape-metrics.ts';

@@ -77,6 +77,13 @@ describe('http app', () => {
     expect(after.match(/^ecotone_integration_info\{/gm)).toHaveLength(config.integrations.length - 1);
   });
 
+  it('reports the previous scrape: its render time and body size', async () => {
+    const first = await (await t.app.request('/metrics')).text();
+    const second = await (await t.app.request('/metrics')).text();
+    expect(second).toMatch(/^ecotone_metrics_render_duration_seconds_count 1$/m);
+    expect(second).toContain(`ecotone_metrics_response_bytes ${Buffer.byteLength(first)}`);
+  });
+
   it('exports job metrics with seconds buckets', async () => {
     t.jobMetrics.register('retention');
     t.jobMetrics.record({
