@@ -4,7 +4,7 @@ import { applyCatalog, describeApply } from './catalog/index.ts';
 import type { Config } from './config/index.ts';
 import type { Logger } from './logger.ts';
 import { createIntegrationLabelCache, createJobMetrics, registerCatalogMetrics } from './metrics/index.ts';
-import { createNotifier, type Notifier, planNotifications } from './notifications/index.ts';
+import { createNotifier, type Notifier } from './notifications/index.ts';
 import { type Probing, startProbing } from './probing/index.ts';
 import { createApp, type HttpServer, startHttpServer } from './server/index.ts';
 import { startTelemetry, type Telemetry } from './telemetry/index.ts';
@@ -66,26 +66,15 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     notifier.start();
     stops.push(() => notifier.stop(settings.server.shutdownTimeout));
 
-    let probing: Probing | undefined;
-    probing = await startProbing({
+    const prober = await startProbing({
       store,
       settings,
       telemetry,
       labels,
       logger,
-      plan: (transition, previous) => {
-        const subject = probing?.subjectOf(transition.integrationId);
-        if (!subject) return [];
-        return planNotifications(transition, {
-          integration: subject,
-          channels: config.notifications.channels,
-          maintenance: config.maintenance,
-          previousSince: previous.since,
-        });
-      },
+      notifications: { channels: () => config.notifications.channels, maintenance: () => config.maintenance },
       onNotificationsQueued: () => notifier.wake(),
     });
-    const prober = probing;
     stops.push(() => prober.stop(settings.server.shutdownTimeout));
 
     const jobs = createScheduler({

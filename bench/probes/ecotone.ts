@@ -14,16 +14,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { trace } from '@opentelemetry/api';
 import { pino } from 'pino';
-import { createProbeScheduler, type ScheduledRun } from '../../collector/probes/scheduler.ts';
-import { openStore, ROLLUP_DURATION_BUCKETS_SECONDS } from '../../db/index.ts';
+import type { ScheduledRun } from '../../collector/probes/scheduler.ts';
+import { openStore } from '../../db/index.ts';
 import { applyCatalog } from '../../src/catalog/index.ts';
 import { parseConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/logger.ts';
-import { planNotifications } from '../../src/notifications/index.ts';
-import { createProbeCatalog, createProbeRunner, type ProbedIntegration } from '../../src/probing/index.ts';
-import { createProbeRecorder } from '../../src/probing/recorder.ts';
+import { createIntegrationLabelCache } from '../../src/metrics/index.ts';
+import { startProbing } from '../../src/probing/index.ts';
+import { startTelemetry, type Telemetry } from '../../src/telemetry/index.ts';
+import { VERSION } from '../../src/version.ts';
 import { syntheticConfig } from '../metrics-render.ts';
 import { percentile, removeOnExit, sleep } from './processes.ts';
 import { readTargetStats, spawnTargetServer, type TargetStats } from './target-server.ts';
@@ -115,36 +115,15 @@ export async function benchEcotone(options: EcotoneBenchOptions): Promise<Ecoton
   });
   let rssTimer: NodeJS.Timeout | undefined;
   let stopProbing: (() => Promise<void>) | undefined;
+  let telemetry: Telemetry | undefined;
   try {
     await applyCatalog(store, config, { source: file });
-    const catalog = createProbeCatalog(store, settings.probes);
-    let current = new Map<string, ProbedIntegration>();
-    const recorder = createProbeRecorder({
-      store,
-      logger,
-      bucketBounds: ROLLUP_DURATION_BUCKETS_SECONDS.map((s) => s * 1000),
-      plan: (transition, previous) => {
-        const subject = current.get(transition.integrationId)?.subject;
-        if (!subject) return [];
-        return planNotifications(transition, {
-          integration: subject,
-          channels: config.notifications.channels,
-          maintenance: config.maintenance,
-          previousSince: previous.since,
-        });
-      },
-    });
-    await recorder.start();
-    stopProbing = () => recorder.stop();
-
     let inWindow = false;
     let probes = 0;
     let failures = 0;
     const failureReasons: Record<string, number> = {};
     const jitter: number[] = [];
     const onRun = (run: ScheduledRun) => {
-      const probed = current.get(run.target.integrationId);
-      if (probed) recorder.record(run, probed.thresholds);
       if (!run.result.success) {
         failures += 1;
         const key = `${run.result.failure?.class ?? 'other'}: ${run.result.failure?.reason ?? ''}`;
@@ -154,21 +133,23 @@ export async function benchEcotone(options: EcotoneBenchOptions): Promise<Ecoton
       probes += 1;
       jitter.push(run.startedAt - run.scheduledAt);
     };
-    const scheduler = createProbeScheduler({
-      targets: async () => {
-        current = await catalog.current();
-        return [...current.values()].map((p) => p.target);
-      },
-      refreshMs: settings.probes.catalogRefresh,
-      concurrency: settings.probes.concurrency,
-      run: createProbeRunner(trace.getTracer('bench')),
-      onRun,
-      logger: logger.child({ component: 'prober' }),
+
+    // The service's wiring, started paused so the memory baseline is taken before probing.
+    telemetry = startTelemetry({
+      serviceVersion: VERSION,
+      cardinalityLimit: settings.limits.metricLabelSets,
     });
-    stopProbing = async () => {
-      await scheduler.stop(PROBE_TIMEOUT_MS + 1_000);
-      await recorder.stop();
-    };
+    const probing = await startProbing({
+      store,
+      settings: { ...settings, probes: { ...settings.probes, enabled: false } },
+      telemetry,
+      labels: createIntegrationLabelCache(store),
+      logger,
+      notifications: { channels: () => config.notifications.channels, maintenance: () => config.maintenance },
+      onRun,
+    });
+    const { scheduler } = probing;
+    stopProbing = () => probing.stop(PROBE_TIMEOUT_MS + 1_000);
 
     const baseline = process.memoryUsage();
     const baselineRssBytes = baseline.rss;
@@ -227,6 +208,7 @@ export async function benchEcotone(options: EcotoneBenchOptions): Promise<Ecoton
   } finally {
     clearInterval(rssTimer);
     await stopProbing?.();
+    await telemetry?.shutdown();
     await store.close();
     await rm(dir, { recursive: true, force: true });
     forgetDir();

@@ -4,15 +4,15 @@ import {
   type ProbeScheduler,
   type ScheduledRun,
 } from '../../collector/probes/scheduler.ts';
-import type { OutboxEntry, StatusState, StatusTransition, Store } from '../../db/index.ts';
+import type { Store } from '../../db/index.ts';
 import type { AvailabilityTable } from '../../jobs/index.ts';
-import type { Settings } from '../config/index.ts';
+import type { Maintenance, NotificationChannel, Settings } from '../config/index.ts';
 import {
   type IntegrationLabelCache,
   PROBE_DURATION_BUCKETS_SECONDS,
   registerProbeMetrics,
 } from '../metrics/index.ts';
-import type { NotificationSubject } from '../notifications/index.ts';
+import { planNotifications } from '../notifications/index.ts';
 import type { Telemetry } from '../telemetry/index.ts';
 import { createProbeRecorder, type ProbeRecorder } from './recorder.ts';
 import { createProbeRunner } from './run.ts';
@@ -28,10 +28,15 @@ export interface ProbingOptions {
   telemetry: Telemetry;
   labels: IntegrationLabelCache;
   logger: Logger;
-  /** Notifications a status transition causes. */
-  plan: (transition: StatusTransition, previous: StatusState) => OutboxEntry[];
+  /** Where status transitions are notified, and the windows that mute them; read at each transition. */
+  notifications: {
+    channels: () => readonly NotificationChannel[];
+    maintenance: () => readonly Maintenance[];
+  };
   /** Called after a flush enqueued notifications. */
   onNotificationsQueued?: () => void;
+  /** Told of every recorded run, after the recorder (benchmarks and tests observe through it). */
+  onRun?: (run: ScheduledRun) => void;
 }
 
 /** The running prober, as the API and the service see it. */
@@ -43,8 +48,6 @@ export interface Probing {
   publishAvailability(table: AvailabilityTable): void;
   /** Whether the integration declares a probe in the catalog as last read. */
   isProbed(integrationId: string): boolean;
-  /** The integration as notifications describe it, while it is probed. */
-  subjectOf(integrationId: string): NotificationSubject | undefined;
   /** Runs one integration's probe now; undefined when it has no probe. */
   runNow(integrationId: string): Promise<ScheduledRun | undefined>;
   stop(timeoutMs: number): Promise<void>;
@@ -65,7 +68,16 @@ export async function startProbing(options: ProbingOptions): Promise<Probing> {
     store,
     logger,
     bucketBounds: PROBE_DURATION_BUCKETS_SECONDS.map((s) => s * 1000),
-    plan: options.plan,
+    plan: (transition, previous) => {
+      const subject = current.get(transition.integrationId)?.subject;
+      if (!subject) return [];
+      return planNotifications(transition, {
+        integration: subject,
+        channels: options.notifications.channels(),
+        maintenance: options.notifications.maintenance(),
+        previousSince: previous.since,
+      });
+    },
     onNotificationsQueued: options.onNotificationsQueued,
   });
   await recorder.start();
@@ -73,6 +85,7 @@ export async function startProbing(options: ProbingOptions): Promise<Probing> {
   const record = (run: ScheduledRun) => {
     const probed = current.get(run.target.integrationId);
     if (probed) recorder.record(run, probed.thresholds);
+    options.onRun?.(run);
   };
   const scheduler = createProbeScheduler({
     targets: async () => {
@@ -103,7 +116,6 @@ export async function startProbing(options: ProbingOptions): Promise<Probing> {
     recorder,
     catalog,
     availability: () => availability,
-    subjectOf: (integrationId) => current.get(integrationId)?.subject,
     isProbed: (integrationId) => current.has(integrationId),
     publishAvailability: (table) => {
       availability = table;

@@ -94,11 +94,7 @@ export function registerStatusRoutes(app: OpenAPIHono, options: StatusRoutesOpti
   const { store, probing } = options;
   const now = options.now ?? Date.now;
 
-  async function item(
-    id: string,
-    attributes: { tier?: unknown; participant?: unknown },
-    probedIds: Set<string>,
-  ) {
+  function item(id: string, attributes: { tier?: unknown; participant?: unknown }, probedIds: Set<string>) {
     const state: StatusState | undefined = probedIds.has(id) ? probing.recorder.status(id) : undefined;
     const tier = String(attributes.tier ?? '');
     const participant = String(attributes.participant ?? '');
@@ -145,7 +141,7 @@ export function registerStatusRoutes(app: OpenAPIHono, options: StatusRoutesOpti
     const probedIds = new Set((await probing.catalog.current()).keys());
     const items = [];
     for (const [id, attributes] of byId) {
-      const entry = await item(id, attributes, probedIds);
+      const entry = item(id, attributes, probedIds);
       if (query.status && entry.status !== query.status) continue;
       if (query.tier && entry.tier !== query.tier) continue;
       if (query.participant && entry.participant !== query.participant) continue;
@@ -189,7 +185,7 @@ export function registerStatusRoutes(app: OpenAPIHono, options: StatusRoutesOpti
     const transitions = await store.listStatusTransitions({ integrationId: id, limit: 20 });
     return c.json(
       {
-        ...(await item(id, attributes, probedIds)),
+        ...item(id, attributes, probedIds),
         consecutiveFailures: state?.consecutiveFailures ?? 0,
         consecutiveSuccesses: state?.consecutiveSuccesses ?? 0,
         lastRuns: runs.map(toApiRun),
