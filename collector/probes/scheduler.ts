@@ -92,15 +92,28 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
     else active -= 1;
   }
 
-  async function execute(entry: Entry, scheduledAt: number): Promise<ScheduledRun> {
-    await acquire();
-    try {
-      const startedAt = now();
-      const result = await options.run(entry.target, controller.signal);
-      return { target: entry.target, result, scheduledAt, startedAt };
-    } finally {
-      release();
-    }
+  /** One run, within the concurrency bound; `stop` waits for it (and for `onRun`) up to its bound. */
+  function execute(entry: Entry, scheduledAt: number): Promise<ScheduledRun> {
+    const run = (async () => {
+      await acquire();
+      try {
+        const startedAt = now();
+        const result = await options.run(entry.target, controller.signal);
+        return { target: entry.target, result, scheduledAt, startedAt };
+      } finally {
+        release();
+      }
+    })();
+    const reported = run.then((done) => {
+      if (running) options.onRun(done);
+      return done;
+    });
+    const forget = (): void => {
+      inFlight.delete(settled);
+    };
+    const settled: Promise<void> = reported.then(forget, forget);
+    inFlight.add(settled);
+    return reported;
   }
 
   function schedule(entry: Entry, after: number): void {
@@ -120,18 +133,13 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
       return;
     }
     entry.inFlight = true;
-    const done = execute(entry, scheduledAt)
-      .then((run) => {
-        if (running) options.onRun(run);
-      })
+    execute(entry, scheduledAt)
       .catch((error) =>
         options.logger.error({ err: error, integration: entry.target.integrationId }, 'probe run failed'),
       )
       .finally(() => {
         entry.inFlight = false;
-        inFlight.delete(done);
       });
-    inFlight.add(done);
   }
 
   async function refresh(): Promise<void> {
@@ -200,19 +208,7 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
     async runNow(integrationId) {
       const entry = entries.get(integrationId);
       if (!entry) return undefined;
-      const pending = execute(entry, now());
-      const settled = pending.then(
-        () => {},
-        () => {},
-      );
-      inFlight.add(settled);
-      try {
-        const run = await pending;
-        if (running) options.onRun(run);
-        return run;
-      } finally {
-        inFlight.delete(settled);
-      }
+      return execute(entry, now());
     },
     size: () => entries.size,
   };
