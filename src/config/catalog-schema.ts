@@ -67,7 +67,56 @@ export const systemSchema = z.strictObject({
   ...common,
   participant: ref('participant'),
   kind: z.enum(SYSTEM_KINDS).default('application'),
+  services: z
+    .array(z.string().min(1).max(256))
+    .max(100)
+    .optional()
+    .meta({
+      description:
+        'Resource `service.name` values of the processes that make up this system, for traces (default: the system id).',
+    }),
 });
+
+export const MATCH_SIDES = ['client', 'server'] as const;
+
+/**
+ * One rule matching spans to an integration. Every field given must hold (AND); an integration
+ * matches a span when any of its rules does (OR).
+ */
+export const matchRuleSchema = z
+  .strictObject({
+    side: z.enum(MATCH_SIDES).default('client').meta({
+      description:
+        'client (default): client and producer spans of the caller; server: server and consumer spans of the callee.',
+    }),
+    service: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Resource service.name of the process that emitted the span.' }),
+    calleeService: z.string().min(1).optional().meta({
+      description:
+        'service.name of the callee, learnt by pairing the client span with its server span (or from peer.service); client side only.',
+    }),
+    serverAddress: z.string().min(1).optional().meta({ description: 'server.address (host) equals this.' }),
+    peerService: z.string().min(1).optional().meta({ description: 'peer.service equals this.' }),
+    urlPrefix: z.string().min(1).optional().meta({ description: 'url.full starts with this.' }),
+    httpRoute: z.string().min(1).optional().meta({ description: 'http.route equals this.' }),
+    rpcService: z.string().min(1).optional().meta({ description: 'rpc.service equals this.' }),
+    messagingDestination: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'messaging.destination.name equals this.' }),
+    spanName: z.string().min(1).optional().meta({ description: 'The span name equals this.' }),
+  })
+  .refine((rule) => Object.keys(rule).some((key) => key !== 'side'), {
+    error: 'expected at least one field to match besides side',
+  })
+  .refine((rule) => rule.side === 'client' || rule.calleeService === undefined, {
+    error: 'expected calleeService only on a client-side rule',
+    path: ['calleeService'],
+  });
 
 export const sloSchema = z.strictObject({
   availability: z
@@ -236,14 +285,23 @@ export const integrationSchema = z.strictObject({
   runbook: z.url().optional(),
   slo: sloSchema.prefault({}),
   probe: probeSchema.optional(),
+  match: z
+    .array(matchRuleSchema)
+    .max(50)
+    .default([])
+    .meta({ description: 'Rules matching spans to this integration (any rule; every field of a rule).' }),
 });
 
 export const workflowStepSchema = z.union(
   [
     ref('integration'),
     z.strictObject({ integration: ref('integration'), name: z.string().min(1).optional() }),
+    z.strictObject({
+      span: z.string().min(1).meta({ description: 'A span with this name reaches the step.' }),
+      name: z.string().min(1).optional(),
+    }),
   ],
-  { error: 'expected an integration id or { integration: id }' },
+  { error: 'expected an integration id, { integration: id } or { span: name }' },
 );
 
 export const workflowSchema = z.strictObject({
@@ -324,5 +382,7 @@ export type Integration = z.output<typeof integrationSchema>;
 export type Workflow = z.output<typeof workflowSchema>;
 export type Dataset = z.output<typeof datasetSchema>;
 export type ValueModel = z.output<typeof valueModelSchema>;
+export type MatchRule = z.output<typeof matchRuleSchema>;
+export type WorkflowStep = z.output<typeof workflowStepSchema>;
 export type Probe = z.output<typeof probeSchema>;
 export type Tier = (typeof TIERS)[number];

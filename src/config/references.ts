@@ -76,9 +76,10 @@ export function referenceIssues(input: unknown): ReferenceIssue[] {
   for (const [workflow, i] of entries(input, 'workflows')) {
     if (!Array.isArray(workflow.steps)) continue;
     workflow.steps.forEach((step: unknown, j) => {
-      if (isObject(step))
+      if (isObject(step)) {
+        if ('span' in step && !('integration' in step)) return;
         check(integrations, 'integration', step.integration, ['workflows', i, 'steps', j, 'integration']);
-      else check(integrations, 'integration', step, ['workflows', i, 'steps', j]);
+      } else check(integrations, 'integration', step, ['workflows', i, 'steps', j]);
     });
   }
   const checkList = (
