@@ -48,6 +48,10 @@ export const integrations = sqliteTable(
     kind: text('kind').notNull(),
     tier: text('tier').notNull(),
     channel: text('channel'),
+    /** `file`: declared in ecosystem.yaml (retired when it leaves it); `api`: created through the API (e.g. an adopted discovered edge), never retired by an apply. */
+    origin: text('origin', { enum: ['file', 'api'] })
+      .notNull()
+      .default('file'),
   },
   (t) => [
     index('integrations_source').on(t.sourceSystemId),
@@ -210,4 +214,119 @@ export const notificationOutbox = sqliteTable(
     index('notification_outbox_due').on(t.deliveredAt, t.abandonedAt, t.nextAttemptAt),
     index('notification_outbox_created').on(t.createdAt),
   ],
+);
+
+/**
+ * Business events, one row per event id. `seq` orders rows by arrival and is what incremental
+ * jobs keep as their watermark; `hash` is the content hash that tells an honest retry (same id,
+ * same content: a duplicate) from an id reused for different content (a conflict).
+ */
+export const events = sqliteTable(
+  'events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
+    type: text('type').notNull(),
+    time: integer('time').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    source: text('source'),
+    participantId: text('participant_id'),
+    integrationId: text('integration_id'),
+    channel: text('channel'),
+    customerId: text('customer_id'),
+    userId: text('user_id'),
+    amount: real('amount'),
+    currency: text('currency'),
+    /** The reference the event named that is not in the catalog, when kept as unattributed. */
+    unattributed: text('unattributed'),
+    hash: text('hash').notNull(),
+    data: text('data', { mode: 'json' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('events_id').on(t.id),
+    index('events_type_time').on(t.type, t.time),
+    index('events_received').on(t.receivedAt),
+  ],
+);
+
+/**
+ * Calls seen in traces, summed per integration and UTC minute (of the span's end). Outcomes
+ * have a column each; `duration_buckets` is a JSON array of counts per
+ * ROLLUP_DURATION_BUCKETS_SECONDS bound plus +Inf, not cumulative.
+ */
+export const requestMinutes = sqliteTable(
+  'request_minutes',
+  {
+    integrationId: text('integration_id').notNull(),
+    minute: integer('minute').notNull(),
+    success: integer('success').notNull(),
+    clientError: integer('client_error').notNull(),
+    serverError: integer('server_error').notNull(),
+    error: integer('error').notNull(),
+    durationSumSeconds: real('duration_sum_seconds').notNull(),
+    durationBuckets: text('duration_buckets', { mode: 'json' }).$type<number[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.minute] }), index('request_minutes_minute').on(t.minute)],
+);
+
+/** Workflow runs seen in traces, per workflow and UTC minute; durations of completed runs only. */
+export const workflowMinutes = sqliteTable(
+  'workflow_minutes',
+  {
+    workflowId: text('workflow_id').notNull(),
+    minute: integer('minute').notNull(),
+    started: integer('started').notNull(),
+    completed: integer('completed').notNull(),
+    failed: integer('failed').notNull(),
+    abandoned: integer('abandoned').notNull(),
+    durationSumSeconds: real('duration_sum_seconds').notNull(),
+    durationBuckets: text('duration_buckets', { mode: 'json' }).$type<number[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.minute] }), index('workflow_minutes_minute').on(t.minute)],
+);
+
+/**
+ * Calls between two services that no integration in the catalog matched: integrations nobody
+ * declared. One row per (caller, callee) service pair. `status` is `open` until the edge is
+ * adopted into the catalog (`adopted`, with the integration it became) or dismissed (`ignored`).
+ */
+export const discoveredEdges = sqliteTable(
+  'discovered_edges',
+  {
+    id: text('id').primaryKey(),
+    callerService: text('caller_service').notNull(),
+    calleeService: text('callee_service').notNull(),
+    callerSystemId: text('caller_system_id'),
+    calleeSystemId: text('callee_system_id'),
+    firstSeen: integer('first_seen').notNull(),
+    lastSeen: integer('last_seen').notNull(),
+    calls: integer('calls').notNull(),
+    errors: integer('errors').notNull(),
+    status: text('status', { enum: ['open', 'adopted', 'ignored'] })
+      .notNull()
+      .default('open'),
+    integrationId: text('integration_id'),
+  },
+  (t) => [
+    uniqueIndex('discovered_edges_pair').on(t.callerService, t.calleeService),
+    index('discovered_edges_last_seen').on(t.lastSeen),
+  ],
+);
+
+/**
+ * API tokens. Only the SHA-256 of a token is stored; the token itself is shown once, when it is
+ * created. A token bound to a participant may only send that participant's events.
+ */
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    hash: text('hash').notNull(),
+    scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+    participantId: text('participant_id'),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_hash').on(t.hash), index('api_tokens_name').on(t.name)],
 );

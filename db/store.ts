@@ -262,6 +262,10 @@ export const PRUNABLE_KINDS = [
   'probeRollupsDay',
   'statusEvents',
   'notifications',
+  'events',
+  'requestMinutes',
+  'workflowMinutes',
+  'discoveredEdges',
 ] as const;
 export type PrunableKind = (typeof PRUNABLE_KINDS)[number];
 

@@ -61,6 +61,11 @@ const PRUNE_TARGETS = {
     column: 'created_at',
     where: '(delivered_at IS NOT NULL OR abandoned_at IS NOT NULL)',
   },
+  events: { table: 'events', column: 'received_at' },
+  requestMinutes: { table: 'request_minutes', column: 'minute' },
+  workflowMinutes: { table: 'workflow_minutes', column: 'minute' },
+  // Adopted and ignored edges stay: they record a decision.
+  discoveredEdges: { table: 'discovered_edges', column: 'last_seen', where: "status = 'open'" },
 } as const satisfies Record<PrunableKind, { table: string; column: string; where?: string }>;
 
 function pruneSql(kind: PrunableKind): string {

@@ -49,6 +49,18 @@ export const retentionSettingsSchema = z.strictObject({
   notifications: boundedDuration('1h')
     .prefault('30d')
     .meta({ description: 'Delivered or abandoned notifications (default 30d).' }),
+  events: boundedDuration('1h')
+    .prefault('400d')
+    .meta({ description: 'Business events, by receive time (default 400d: a year of value metrics).' }),
+  requestMinutes: boundedDuration('1h')
+    .prefault('35d')
+    .meta({ description: 'Per-minute call counts and durations from traces (default 35d).' }),
+  workflowMinutes: boundedDuration('1h')
+    .prefault('35d')
+    .meta({ description: 'Per-minute workflow run counts from traces (default 35d).' }),
+  discoveredEdges: boundedDuration('1h')
+    .prefault('30d')
+    .meta({ description: 'Open discovered edges not seen for this long (default 30d).' }),
   batchSize: z
     .int()
     .min(1)
@@ -136,6 +148,103 @@ export const tracingSettingsSchema = z.strictObject({
     .meta({ description: 'Headers sent with OTLP exports.' }),
 });
 
+export const ingestSettingsSchema = z.strictObject({
+  maxBodySize: size
+    .prefault('8MiB')
+    .meta({ description: 'Largest request body as sent, compressed or not (default 8MiB); larger is 413.' }),
+  maxDecodedBodySize: size
+    .prefault('32MiB')
+    .meta({ description: 'Largest body after gzip/deflate decoding (default 32MiB); larger is 413.' }),
+  maxEventsPerBatch: z
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(10_000)
+    .meta({ description: 'Most events in one POST /v1/events (default 10000).' }),
+  maxSpansPerRequest: z
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(50_000)
+    .meta({ description: 'Most spans in one POST /v1/traces (default 50000).' }),
+  maxAttributes: z
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(256)
+    .meta({ description: 'Most attributes on one span or resource (default 256); more is 400.' }),
+  maxAttributeLength: z
+    .int()
+    .min(16)
+    .max(1_000_000)
+    .default(4_096)
+    .meta({ description: 'Longer string attribute values are cut to this many characters (default 4096).' }),
+  maxFutureSkew: boundedDuration('0ms')
+    .prefault('5m')
+    .meta({ description: 'How far in the future an event time may be (default 5m).' }),
+  queueLimit: z.int().min(1_000).max(10_000_000).default(200_000).meta({
+    description:
+      'Most events plus spans accepted but not yet committed; a request that would pass it gets 429 (default 200000).',
+  }),
+  retryAfter: boundedDuration('1s')
+    .prefault('1s')
+    .meta({ description: 'Retry-After sent with 429 and 503 (default 1s).' }),
+  unknownReferences: z.enum(['reject', 'unattributed']).default('reject').meta({
+    description:
+      'An event naming a participant or integration not in the catalog: reject the batch (default) or keep the event as unattributed.',
+  }),
+});
+
+export const traceSettingsSchema = z.strictObject({
+  pairWait: boundedDuration('100ms')
+    .prefault('10s')
+    .meta({ description: 'How long a client span waits for its server span, and back (default 10s).' }),
+  maxPendingPairs: z
+    .int()
+    .min(100)
+    .max(10_000_000)
+    .default(100_000)
+    .meta({ description: 'Most spans waiting for their pair; the oldest go first (default 100000).' }),
+  maxActiveWorkflowRuns: z
+    .int()
+    .min(100)
+    .max(10_000_000)
+    .default(100_000)
+    .meta({ description: 'Most workflow runs followed at once; more are not tracked (default 100000).' }),
+  sweepInterval: boundedDuration('100ms')
+    .prefault('5s')
+    .meta({ description: 'How often expired pairs and idle workflow runs are settled (default 5s).' }),
+});
+
+export const TOKEN_SCOPES = ['ingest', 'read', 'admin'] as const;
+
+export const authSettingsSchema = z.strictObject({
+  enabled: z.boolean().default(true).meta({
+    description:
+      'Require bearer tokens: ingest for /v1/*, read for API reads, admin for API writes (default true; `ecotone demo` turns it off).',
+  }),
+  protectMetrics: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'Require a read token for /metrics too (default false).' }),
+  rateLimit: z
+    .strictObject({
+      requestsPerSecond: z
+        .number()
+        .gt(0)
+        .max(1_000_000)
+        .default(200)
+        .meta({ description: 'Sustained requests per second per token (default 200).' }),
+      burst: z
+        .int()
+        .min(1)
+        .max(1_000_000)
+        .default(400)
+        .meta({ description: 'Requests a token may make at once above the rate (default 400).' }),
+    })
+    .prefault({}),
+});
+
 export const scheduleSettingsSchema = z.strictObject({
   retention: cron.default('17 * * * *').meta({ description: 'Retention pruning (default hourly at :17).' }),
   availability: cron
@@ -156,12 +265,19 @@ export const settingsSchema = z
     schedules: scheduleSettingsSchema.prefault({}),
     probes: probeSettingsSchema.prefault({}),
     notifications: notificationSettingsSchema.prefault({}),
+    ingest: ingestSettingsSchema.prefault({}),
+    traces: traceSettingsSchema.prefault({}),
+    auth: authSettingsSchema.prefault({}),
     tracing: tracingSettingsSchema.prefault({}),
     log: logSettingsSchema.prefault({}),
   })
   .refine((s) => s.limits.apiPageSize <= s.limits.apiMaxPageSize, {
     error: 'expected apiPageSize to be at most apiMaxPageSize',
     path: ['limits', 'apiPageSize'],
+  })
+  .refine((s) => s.ingest.maxBodySize <= s.ingest.maxDecodedBodySize, {
+    error: 'expected maxBodySize to be at most maxDecodedBodySize',
+    path: ['ingest', 'maxBodySize'],
   })
   .refine((s) => s.notifications.initialBackoff <= s.notifications.maxBackoff, {
     error: 'expected initialBackoff to be at most maxBackoff',
