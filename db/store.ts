@@ -80,6 +80,8 @@ export interface IntegrationRow extends RowMeta {
   kind: string;
   tier: string;
   channel: string | null;
+  /** `file`: from ecosystem.yaml; `api`: created through the API, never retired by an apply. */
+  origin: 'file' | 'api';
 }
 export type WorkflowRow = RowMeta;
 export interface DatasetRow extends RowMeta {
@@ -269,6 +271,111 @@ export const PRUNABLE_KINDS = [
 ] as const;
 export type PrunableKind = (typeof PRUNABLE_KINDS)[number];
 
+/** One business event as stored; `hash` is its content hash (see collector/events). */
+export interface EventRecord {
+  id: string;
+  type: string;
+  time: number;
+  source?: string | undefined;
+  participant?: string | undefined;
+  integration?: string | undefined;
+  channel?: string | undefined;
+  customer?: string | undefined;
+  user?: string | undefined;
+  amount?: number | undefined;
+  currency?: string | undefined;
+  /** The reference not found in the catalog, e.g. `participant:acme`, when kept unattributed. */
+  unattributed?: string | undefined;
+  hash: string;
+  data: Record<string, unknown>;
+}
+
+export const REQUEST_OUTCOMES = ['success', 'client_error', 'server_error', 'error'] as const;
+export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
+
+/** Calls of one integration in one UTC minute, or what one request adds to them. */
+export interface RequestMinute {
+  integrationId: string;
+  minute: number;
+  requests: Record<RequestOutcome, number>;
+  durationSumSeconds: number;
+  /** Calls per ROLLUP_DURATION_BUCKETS_SECONDS bound plus +Inf, not cumulative. */
+  durationBuckets: number[];
+}
+
+/** Workflow runs of one workflow in one UTC minute, or what one request adds to them. */
+export interface WorkflowMinute {
+  workflowId: string;
+  minute: number;
+  started: number;
+  completed: number;
+  failed: number;
+  abandoned: number;
+  durationSumSeconds: number;
+  durationBuckets: number[];
+}
+
+/** Calls between two services that matched no integration, as one request adds them. */
+export interface EdgeDelta {
+  caller: string;
+  callee: string;
+  callerSystem?: string | undefined;
+  calleeSystem?: string | undefined;
+  calls: number;
+  errors: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export const EDGE_STATUSES = ['open', 'adopted', 'ignored'] as const;
+export type EdgeStatus = (typeof EDGE_STATUSES)[number];
+
+export interface DiscoveredEdge {
+  id: string;
+  callerService: string;
+  calleeService: string;
+  callerSystemId: string | null;
+  calleeSystemId: string | null;
+  firstSeen: number;
+  lastSeen: number;
+  calls: number;
+  errors: number;
+  status: EdgeStatus;
+  /** The integration an adopted edge became. */
+  integrationId: string | null;
+}
+
+/**
+ * Everything one acknowledged ingest request writes. A request is written whole or not at all;
+ * several requests may share one transaction (one disk sync), each in its own savepoint.
+ */
+export interface IngestWrite {
+  receivedAt: number;
+  events?: EventRecord[];
+  requests?: RequestMinute[];
+  workflows?: WorkflowMinute[];
+  edges?: EdgeDelta[];
+}
+
+export type IngestWriteResult =
+  | { ok: true; inserted: number; duplicates: number }
+  /** An event id already stored with different content: nothing of the request was written. */
+  | { ok: false; conflicts: { index: number; id: string }[] };
+
+export const TOKEN_SCOPES = ['ingest', 'read', 'admin'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+export interface ApiToken {
+  /** Public id, safe to show and log (e.g. `tok_3f9a…`). */
+  id: string;
+  name: string;
+  scopes: TokenScope[];
+  /** A bound token may only send events of this participant. */
+  participantId: string | null;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
 export interface StoreHealth {
   ok: boolean;
   detail?: string;
@@ -333,6 +440,45 @@ export interface Store {
    * delivered or abandoned notifications are ever pruned.
    */
   prune(kind: PrunableKind, before: number, limit: number): Promise<number>;
+  /**
+   * Commits ingest requests in one transaction, each in its own savepoint, and answers one result
+   * per request in order. An event whose id is stored with the same hash is a duplicate (counted,
+   * not written); with another hash it is a conflict, and that request writes nothing. Request and
+   * workflow minutes add to their rows; edges add to their (caller, callee) row.
+   */
+  recordIngest(writes: IngestWrite[]): Promise<IngestWriteResult[]>;
+  /** Per-minute call counts in `[from, to)`, optionally of one integration, oldest first. */
+  listRequestMinutes(query: { integrationId?: string; from: number; to: number }): Promise<RequestMinute[]>;
+  /** Per-minute workflow run counts in `[from, to)`, optionally of one workflow, oldest first. */
+  listWorkflowMinutes(query: { workflowId?: string; from: number; to: number }): Promise<WorkflowMinute[]>;
+  /** Discovered edges, most recently seen first. */
+  listDiscoveredEdges(query: {
+    status?: EdgeStatus;
+    limit: number;
+    offset?: number;
+  }): Promise<Page<DiscoveredEdge>>;
+  getDiscoveredEdge(id: string): Promise<DiscoveredEdge | undefined>;
+  /** How many discovered edges are open (neither adopted nor ignored), for the gauge. */
+  countDiscoveredEdges(): Promise<number>;
+  /**
+   * Adopts an open edge into the catalog in one transaction: creates the integration with origin
+   * `api` (an apply from the file never retires it), marks the edge adopted, records a catalog
+   * revision. Fails with a message when the edge is not open or the integration id is taken.
+   */
+  adoptDiscoveredEdge(
+    edgeId: string,
+    integration: IntegrationInput,
+    options: { now: number },
+  ): Promise<{ ok: true; revision: number } | { ok: false; reason: 'not-found' | 'not-open' | 'id-taken' }>;
+  /** Marks an open edge ignored (or an ignored one open again); false when it is not found. */
+  setDiscoveredEdgeStatus(edgeId: string, status: 'open' | 'ignored'): Promise<boolean>;
+  /** Stores a token's hash; the token itself is never stored. */
+  createApiToken(token: ApiToken & { hash: string }): Promise<void>;
+  /** The token with this hash, if it exists and is not revoked. */
+  findApiToken(hash: string): Promise<ApiToken | undefined>;
+  listApiTokens(): Promise<ApiToken[]>;
+  /** Revokes by id or name; returns how many tokens were revoked. */
+  revokeApiToken(idOrName: string, now: number): Promise<number>;
   /** Whether the store answers and has every migration applied. */
   health(): Promise<StoreHealth>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers.ts';
+import { type EventPeek, ingestContract } from '../ingest.contract.ts';
 import { type ProbeRollup, ROLLUP_FAILURE_CLASSES } from '../rollups.ts';
 import { type StorePeek, sampleSnapshot, storeContract } from '../store.contract.ts';
 import type { StoredOutboxEntry } from '../store.ts';
@@ -56,6 +57,24 @@ function sqlitePeek(path: string): StorePeek {
     },
   };
 }
+
+ingestContract('sqlite', async () => {
+  const { dir, remove } = await tempDir();
+  const path = join(dir, 'ecotone.db');
+  const peek: EventPeek = {
+    async events() {
+      const raw = new Database(path, { readonly: true });
+      try {
+        return raw
+          .prepare('SELECT id, hash, type, received_at AS receivedAt FROM events ORDER BY seq')
+          .all() as never;
+      } finally {
+        raw.close();
+      }
+    },
+  };
+  return { store: createSqliteStore({ path }), peek, cleanup: remove };
+});
 
 storeContract('sqlite', async () => {
   const { dir, remove } = await tempDir();

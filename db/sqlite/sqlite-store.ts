@@ -22,8 +22,10 @@ import {
   type ValueModelInput,
 } from '../store.ts';
 import { CATALOG_TABLES, filterConditions } from './catalog-tables.ts';
+import { createIngestMethods } from './ingest-store.ts';
 import { expectedMigrations, openSqlite, type SqliteOptions } from './open.ts';
 import { createProbeMethods } from './probe-store.ts';
+import { createTokenMethods } from './token-store.ts';
 
 /** Stable JSON (object keys sorted) so equal entries hash equal whatever their key order. */
 function canonical(value: unknown): string {
@@ -93,9 +95,11 @@ export function createSqliteStore(options: SqliteOptions): Store {
     changes: KindChanges,
   ): void {
     const table = CATALOG_TABLES[kind];
+    // Integrations created through the API (origin `api`) are not the file's to retire.
+    const origin = kind === 'integrations' ? schema.integrations.origin : sql<string>`'file'`;
     const existing = new Map(
       db
-        .select({ id: table.id, specHash: table.specHash, retiredAt: table.retiredAt })
+        .select({ id: table.id, specHash: table.specHash, retiredAt: table.retiredAt, origin })
         .from(table)
         .all()
         .map((row) => [row.id, row]),
@@ -105,13 +109,20 @@ export function createSqliteStore(options: SqliteOptions): Store {
       const specHash = hash(entry);
       const before = existing.get(entry.id);
       existing.delete(entry.id);
-      const values = { ...columns, owner: owner ?? null, specHash, updatedAt: now, retiredAt: null };
+      const values = {
+        ...columns,
+        ...(kind === 'integrations' ? { origin: 'file' } : {}),
+        owner: owner ?? null,
+        specHash,
+        updatedAt: now,
+        retiredAt: null,
+      };
       if (!before) {
         db.insert(table)
           .values({ ...values, createdAt: now } as never)
           .run();
         changes.created.push(entry.id);
-      } else if (before.retiredAt !== null || before.specHash !== specHash) {
+      } else if (before.retiredAt !== null || before.specHash !== specHash || before.origin !== 'file') {
         db.update(table)
           .set(values as never)
           .where(eq(table.id, entry.id))
@@ -122,7 +133,7 @@ export function createSqliteStore(options: SqliteOptions): Store {
       }
     }
     for (const [id, row] of existing) {
-      if (row.retiredAt !== null) continue;
+      if (row.retiredAt !== null || row.origin !== 'file') continue;
       db.update(table)
         .set({ retiredAt: now, updatedAt: now } as never)
         .where(eq(table.id, id))
@@ -304,6 +315,8 @@ export function createSqliteStore(options: SqliteOptions): Store {
     },
 
     ...createProbeMethods(db),
+    ...createIngestMethods(db),
+    ...createTokenMethods(db),
 
     async prune(kind: PrunableKind, before: number, limit: number) {
       return pruneStatements[kind].run(before, limit).changes;

@@ -101,6 +101,10 @@ export const CATALOG_API = {
       kind: z.enum(INTEGRATION_KINDS),
       tier: z.enum(TIERS),
       channel: z.string().nullable(),
+      origin: z.enum(['file', 'api']).meta({
+        description:
+          'file: declared in ecosystem.yaml; api: created through the API (an adopted discovered edge).',
+      }),
     },
     filters: {
       tier: z.enum(TIERS).optional(),
@@ -116,6 +120,7 @@ export const CATALOG_API = {
       kind: r.kind,
       tier: r.tier,
       channel: r.channel,
+      origin: r.origin,
     }),
   },
   workflows: {
