@@ -330,3 +330,55 @@ export const apiTokens = sqliteTable(
   },
   (t) => [uniqueIndex('api_tokens_hash').on(t.hash), index('api_tokens_name').on(t.name)],
 );
+
+/**
+ * Dataset quality check results, one row per check per run, pruned by retention. `value` is
+ * what was compared with the thresholds, in `unit`; `observed` is the raw figure later runs
+ * compare with (newest timestamp, row count, the anomaly check's figure); `threshold` and
+ * `details` are JSON.
+ */
+export const qualityResults = sqliteTable(
+  'quality_results',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    datasetId: text('dataset_id').notNull(),
+    check: text('check_name').notNull(),
+    checkType: text('check_type').notNull(),
+    runAt: integer('run_at').notNull(),
+    durationMs: real('duration_ms').notNull(),
+    outcome: text('outcome', { enum: ['pass', 'warn', 'fail', 'error'] }).notNull(),
+    value: real('value'),
+    unit: text('unit').notNull(),
+    threshold: text('threshold', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    message: text('message').notNull(),
+    rows: integer('rows'),
+    observed: real('observed'),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index('quality_results_dataset_check_run').on(t.datasetId, t.check, t.runAt),
+    index('quality_results_run').on(t.runAt),
+  ],
+);
+
+/**
+ * Observed columns of a dataset: the first observation, then one row per change, with the
+ * changes (added, removed, retyped columns) from the row before. Not pruned: it grows only
+ * when a schema changes, and the latest row is what the next run compares with.
+ */
+export const datasetSchemas = sqliteTable(
+  'dataset_schemas',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    datasetId: text('dataset_id').notNull(),
+    observedAt: integer('observed_at').notNull(),
+    columns: text('columns', { mode: 'json' })
+      .$type<{ name: string; type: string; sourceType: string }[]>()
+      .notNull(),
+    /** Empty for a dataset's first observation. */
+    changes: text('changes', { mode: 'json' })
+      .$type<{ column: string; change: string; from?: string; to?: string }[]>()
+      .notNull(),
+  },
+  (t) => [index('dataset_schemas_dataset_observed').on(t.datasetId, t.observedAt)],
+);

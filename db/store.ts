@@ -4,6 +4,8 @@
  * (Postgres) can implement the same interface. Times are Unix milliseconds.
  */
 
+import type { QualityMethods } from './quality.ts';
+
 export const CATALOG_KINDS = ['participants', 'systems', 'integrations', 'workflows', 'datasets'] as const;
 export type CatalogKind = (typeof CATALOG_KINDS)[number];
 
@@ -268,6 +270,7 @@ export const PRUNABLE_KINDS = [
   'requestMinutes',
   'workflowMinutes',
   'discoveredEdges',
+  'qualityResults',
 ] as const;
 export type PrunableKind = (typeof PRUNABLE_KINDS)[number];
 
@@ -381,7 +384,7 @@ export interface StoreHealth {
   detail?: string;
 }
 
-export interface Store {
+export interface Store extends QualityMethods {
   /** Upserts the catalog in one transaction; entries missing from it are retired, never deleted. */
   applyCatalog(snapshot: CatalogSnapshot, options: { source: string; now: number }): Promise<ApplyResult>;
   list<K extends CatalogKind>(kind: K, query: ListQuery<K>): Promise<Page<CatalogRows[K]>>;

@@ -25,6 +25,7 @@ import { CATALOG_TABLES, filterConditions } from './catalog-tables.ts';
 import { createIngestMethods } from './ingest-store.ts';
 import { expectedMigrations, openSqlite, type SqliteOptions } from './open.ts';
 import { createProbeMethods } from './probe-store.ts';
+import { createQualityMethods } from './quality-store.ts';
 import { createTokenMethods } from './token-store.ts';
 
 /** Stable JSON (object keys sorted) so equal entries hash equal whatever their key order. */
@@ -68,6 +69,7 @@ const PRUNE_TARGETS = {
   workflowMinutes: { table: 'workflow_minutes', column: 'minute' },
   // Adopted and ignored edges stay: they record a decision.
   discoveredEdges: { table: 'discovered_edges', column: 'last_seen', where: "status = 'open'" },
+  qualityResults: { table: 'quality_results', column: 'run_at' },
 } as const satisfies Record<PrunableKind, { table: string; column: string; where?: string }>;
 
 function pruneSql(kind: PrunableKind): string {
@@ -315,6 +317,7 @@ export function createSqliteStore(options: SqliteOptions): Store {
     },
 
     ...createProbeMethods(db),
+    ...createQualityMethods(db),
     ...createIngestMethods(db),
     ...createTokenMethods(db),
 

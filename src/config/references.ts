@@ -46,7 +46,7 @@ export function referenceIssues(input: unknown): ReferenceIssue[] {
   const systems = ids('systems');
   const integrations = ids('integrations');
   ids('workflows');
-  ids('datasets');
+  const datasets = ids('datasets');
   ids('maintenance');
   if (isObject(input.notifications)) {
     const seen = new Map<string, number>();
@@ -107,6 +107,14 @@ export function referenceIssues(input: unknown): ReferenceIssue[] {
   }
   for (const [dataset, i] of entries(input, 'datasets')) {
     check(systems, 'system', dataset.system, ['datasets', i, 'system']);
+    if (!Array.isArray(dataset.checks)) continue;
+    dataset.checks.forEach((qualityCheck: unknown, j) => {
+      if (!isObject(qualityCheck) || qualityCheck.type !== 'consistency') return;
+      const path = ['datasets', i, 'checks', j, 'reference'];
+      check(datasets, 'dataset', qualityCheck.reference, path);
+      if (typeof qualityCheck.reference === 'string' && qualityCheck.reference === dataset.id)
+        issues.push({ path, message: 'expected a different dataset than the one checked' });
+    });
   }
   return issues;
 }

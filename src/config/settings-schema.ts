@@ -61,6 +61,9 @@ export const retentionSettingsSchema = z.strictObject({
   discoveredEdges: boundedDuration('1h')
     .prefault('30d')
     .meta({ description: 'Open discovered edges not seen for this long (default 30d).' }),
+  qualityResults: boundedDuration('1h')
+    .prefault('90d')
+    .meta({ description: 'Dataset quality check results, by run time (default 90d).' }),
   batchSize: z
     .int()
     .min(1)
@@ -216,8 +219,6 @@ export const traceSettingsSchema = z.strictObject({
     .meta({ description: 'How often expired pairs and idle workflow runs are settled (default 5s).' }),
 });
 
-export const TOKEN_SCOPES = ['ingest', 'read', 'admin'] as const;
-
 export const authSettingsSchema = z.strictObject({
   enabled: z.boolean().default(true).meta({
     description:
@@ -245,6 +246,35 @@ export const authSettingsSchema = z.strictObject({
     .prefault({}),
 });
 
+export const qualitySettingsSchema = z.strictObject({
+  enabled: z
+    .boolean()
+    .default(true)
+    .meta({ description: 'Run the quality checks of datasets that have a schedule (default true).' }),
+  concurrency: z
+    .int()
+    .min(1)
+    .max(64)
+    .default(4)
+    .meta({ description: 'Most datasets checked at once (default 4).' }),
+  timeout: boundedDuration('10ms').prefault('60s').meta({
+    description: "Time allowed for one run of a dataset's checks, each source read included (default 60s).",
+  }),
+  maxRows: z.int().min(1).max(100_000_000).default(1_000_000).meta({
+    description:
+      'Most rows (or keys) read into the process per source and run; more is an error (default 1000000). SQL aggregates run in the database and are not counted.',
+  }),
+  maxBody: size
+    .prefault('16MiB')
+    .meta({ description: 'Most bytes read from an http-json source (default 16MiB).' }),
+  history: z
+    .int()
+    .min(1)
+    .max(1_000)
+    .default(20)
+    .meta({ description: 'Past results per check returned by the quality API (default 20).' }),
+});
+
 export const scheduleSettingsSchema = z.strictObject({
   retention: cron.default('17 * * * *').meta({ description: 'Retention pruning (default hourly at :17).' }),
   availability: cron
@@ -268,6 +298,7 @@ export const settingsSchema = z
     ingest: ingestSettingsSchema.prefault({}),
     traces: traceSettingsSchema.prefault({}),
     auth: authSettingsSchema.prefault({}),
+    quality: qualitySettingsSchema.prefault({}),
     tracing: tracingSettingsSchema.prefault({}),
     log: logSettingsSchema.prefault({}),
   })
