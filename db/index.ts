@@ -1,8 +1,15 @@
 import { createSqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
+export * from './quality.ts';
 export { ROLLUP_DURATION_BUCKETS_SECONDS } from './rollup-buckets.ts';
-export { bucketStart, type ProbeRollup, ROLLUP_FAILURE_CLASSES, type RollupFailureClass } from './rollups.ts';
+export {
+  addBucketCounts,
+  bucketStart,
+  type ProbeRollup,
+  ROLLUP_FAILURE_CLASSES,
+  type RollupFailureClass,
+} from './rollups.ts';
 export { createSqliteStore } from './sqlite/sqlite-store.ts';
 export * from './store.ts';
 

@@ -1,11 +1,14 @@
 import { openStore, PRUNABLE_KINDS, type PrunableKind, type Store } from '../db/index.ts';
 import { availabilityJob, createScheduler, retentionJob, type Scheduler } from '../jobs/index.ts';
+import { createRateLimiter, createTokenResolver } from './auth/index.ts';
 import { applyCatalog, describeApply } from './catalog/index.ts';
 import type { Config } from './config/index.ts';
+import { type Ingest, startIngest } from './ingest/index.ts';
 import type { Logger } from './logger.ts';
 import { createIntegrationLabelCache, createJobMetrics, registerCatalogMetrics } from './metrics/index.ts';
 import { createNotifier, type Notifier } from './notifications/index.ts';
 import { type Probing, startProbing } from './probing/index.ts';
+import { startQuality } from './quality/index.ts';
 import { createApp, type HttpServer, startHttpServer } from './server/index.ts';
 import { startTelemetry, type Telemetry } from './telemetry/index.ts';
 import { VERSION } from './version.ts';
@@ -17,6 +20,7 @@ export interface RunningService {
   telemetry: Telemetry;
   probing: Probing;
   notifier: Notifier;
+  ingest: Ingest;
   /** Graceful stop: stop accepting, finish in-flight requests, probes and jobs within the shutdown bound, close the store. */
   stop(): Promise<void>;
 }
@@ -77,6 +81,23 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     });
     stops.push(() => prober.stop(settings.server.shutdownTimeout));
 
+    const quality = await startQuality({
+      config,
+      store,
+      logger: logger.child({ component: 'quality' }),
+      gauges: telemetry.gauges,
+    });
+    stops.push(() => quality.stop());
+
+    const ingest = await startIngest({
+      store,
+      settings,
+      gauges: telemetry.gauges,
+      labels,
+      logger,
+    });
+    stops.push(() => ingest.stop());
+
     const jobs = createScheduler({
       logger,
       onRun: async (run) => {
@@ -102,6 +123,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         publish: (t) => prober.publishAvailability(t),
       }),
     );
+    for (const job of quality.jobs) jobs.add(job);
     for (const name of jobs.jobNames()) jobMetrics.register(name, await store.lastJobSuccess(name));
     stops.push(() => jobs.stop(settings.server.shutdownTimeout));
 
@@ -113,6 +135,28 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       schedulerRunning: () => jobs.isRunning(),
       version: VERSION,
       status: { probing: prober, labels, maintenance: () => config.maintenance },
+      auth: {
+        enabled: settings.auth.enabled,
+        protectMetrics: settings.auth.protectMetrics,
+        resolver: createTokenResolver(store),
+        limiter: createRateLimiter({
+          ratePerSecond: settings.auth.rateLimit.requestsPerSecond,
+          burst: settings.auth.rateLimit.burst,
+        }),
+        onReject: (reason, path) => {
+          if (path.startsWith('/v1/'))
+            ingest.totals.reject(path === '/v1/traces' ? 'traces' : 'events', reason);
+        },
+      },
+      ingest: {
+        traces: ingest.traces,
+        events: ingest.events,
+        totals: ingest.totals,
+        maxBodySize: settings.ingest.maxBodySize,
+        maxDecodedBodySize: settings.ingest.maxDecodedBodySize,
+        retryAfterSeconds: Math.max(1, Math.ceil(settings.ingest.retryAfter / 1000)),
+      },
+      edges: { onCatalogChanged: () => void ingest.catalog.refresh({ force: true }) },
     });
     const server: HttpServer = await startHttpServer({
       fetch: app.fetch,
@@ -133,6 +177,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       telemetry,
       probing: prober,
       notifier,
+      ingest,
       stop() {
         stopping ??= stopAll();
         return stopping;

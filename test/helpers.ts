@@ -1,20 +1,25 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { initialState } from '../collector/status/hysteresis.ts';
-import { openStore, type StatusState, type Store } from '../db/index.ts';
+import { openStore, ROLLUP_DURATION_BUCKETS_SECONDS, type StatusState, type Store } from '../db/index.ts';
+import { createRateLimiter, createTokenResolver } from '../src/auth/index.ts';
 import { applyCatalog } from '../src/catalog/index.ts';
 import { type Config, loadConfig, parseConfig } from '../src/config/index.ts';
+import { type Ingest, startIngest } from '../src/ingest/index.ts';
 import {
   createIntegrationLabelCache,
   createJobMetrics,
+  DURATION_BUCKETS_SECONDS,
   PROBE_DURATION_BUCKETS_SECONDS,
   type ProbeMetricsSource,
   registerCatalogMetrics,
   registerProbeMetrics,
 } from '../src/metrics/index.ts';
+import { registerQualityMetrics } from '../src/metrics/quality-metrics.ts';
 import { createApp } from '../src/server/index.ts';
 import { startTelemetry, type Telemetry } from '../src/telemetry/index.ts';
 
@@ -29,17 +34,22 @@ export async function tempDir(): Promise<{ dir: string; remove: () => Promise<vo
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** The bundled example, with its store moved into `dir`. */
-export async function exampleConfig(dir: string): Promise<Config> {
+/**
+ * The bundled example, with its store moved into `dir`. Auth is off unless asked for, so tests
+ * of other things need no tokens.
+ */
+export async function exampleConfig(dir: string, options: { auth?: boolean } = {}): Promise<Config> {
   const config = await loadConfig(EXAMPLE_CONFIG, { env: {} });
   config.settings.storage.path = join(dir, 'ecotone.db');
+  config.settings.auth.enabled = options.auth ?? false;
   return config;
 }
 
-/** A config from YAML text (env empty), its store in `dir`. */
+/** A config from YAML text (env empty), its store in `dir`; auth off unless the YAML turns it on. */
 export function configFrom(yaml: string, dir: string): Config {
   const config = parseConfig(yaml, join(dir, 'ecosystem.yaml'), { env: {} });
   config.settings.storage.path = join(dir, 'ecotone.db');
+  if (!/\bauth:/.test(yaml)) config.settings.auth.enabled = false;
   return config;
 }
 
@@ -49,6 +59,7 @@ export interface TestApp {
   telemetry: Telemetry;
   schedulerRunning: { value: boolean };
   jobMetrics: ReturnType<typeof createJobMetrics>;
+  ingest: Ingest;
   /** What the probe metrics read; tests fill it. */
   probes: {
     aggregates: Map<
@@ -84,6 +95,19 @@ export async function startTestApp(config: Config): Promise<TestApp> {
     labels,
     PROBE_DURATION_BUCKETS_SECONDS,
   );
+  const { settings } = config;
+  const ingest = await startIngest({
+    store,
+    settings,
+    gauges: telemetry.gauges,
+    labels,
+    logger: silentLogger,
+  });
+  registerQualityMetrics(telemetry.gauges, {
+    datasets: () => new Map(),
+    latest: () => new Map(),
+    schemaChanges: () => new Map(),
+  });
   const schedulerRunning = { value: true };
   const app = createApp({
     config,
@@ -92,6 +116,24 @@ export async function startTestApp(config: Config): Promise<TestApp> {
     logger: silentLogger,
     schedulerRunning: () => schedulerRunning.value,
     version: 'test',
+    auth: {
+      enabled: settings.auth.enabled,
+      protectMetrics: settings.auth.protectMetrics,
+      resolver: createTokenResolver(store, { ttlMs: 0 }),
+      limiter: createRateLimiter({
+        ratePerSecond: settings.auth.rateLimit.requestsPerSecond,
+        burst: settings.auth.rateLimit.burst,
+      }),
+    },
+    ingest: {
+      traces: ingest.traces,
+      events: ingest.events,
+      totals: ingest.totals,
+      maxBodySize: settings.ingest.maxBodySize,
+      maxDecodedBodySize: settings.ingest.maxDecodedBodySize,
+      retryAfterSeconds: Math.max(1, Math.ceil(settings.ingest.retryAfter / 1000)),
+    },
+    edges: { onCatalogChanged: () => void ingest.catalog.refresh({ force: true }) },
   });
   return {
     app,
@@ -99,8 +141,10 @@ export async function startTestApp(config: Config): Promise<TestApp> {
     telemetry,
     schedulerRunning,
     jobMetrics,
+    ingest,
     probes,
     close: async () => {
+      await ingest.stop();
       await telemetry.shutdown();
       await store.close();
     },
@@ -138,6 +182,50 @@ export async function exampleMetrics(): Promise<string> {
     });
     t.probes.statuses.set(id, { ...initialState(id, Date.now()), status: 'healthy' });
     t.probes.availability.set(id, { '1h': 0.9, '24h': 0.95, '30d': 0.99 });
+    const buckets = (i: number) =>
+      [...ROLLUP_DURATION_BUCKETS_SECONDS, Infinity].map((_, j) => (j === i ? 1 : 0));
+    const workflow = (await exampleConfig(dir)).workflows[0]?.id as string;
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const write = {
+      receivedAt: Date.now(),
+      requests: [
+        {
+          integrationId: id,
+          minute,
+          requests: { success: 1, client_error: 0, server_error: 1, error: 0 },
+          durationSumSeconds: 0.3,
+          durationBuckets: buckets(4),
+        },
+      ],
+      workflows: [
+        {
+          workflowId: workflow,
+          minute,
+          started: 1,
+          completed: 1,
+          failed: 0,
+          abandoned: 0,
+          durationSumSeconds: 2,
+          durationBuckets: buckets(8),
+        },
+      ],
+      edges: [
+        {
+          caller: 'storefront',
+          callee: 'recommendations',
+          calls: 1,
+          errors: 0,
+          firstSeen: minute,
+          lastSeen: minute,
+        },
+      ],
+    };
+    await t.store.recordIngest([write]);
+    t.ingest.totals.addCommitted(write);
+    t.ingest.totals.events.accepted += 1;
+    t.ingest.totals.spans.accepted += 2;
+    t.ingest.totals.reject('events', 'malformed');
+    t.ingest.totals.addCommitDuration(0.004, DURATION_BUCKETS_SECONDS);
     await t.app.request('/metrics');
     // The second scrape also carries the scrape metrics of the first.
     return await (await t.app.request('/metrics')).text();
@@ -145,4 +233,36 @@ export async function exampleMetrics(): Promise<string> {
     await t.close();
     await remove();
   }
+}
+
+export interface Started {
+  child: ChildProcess;
+  url: Promise<string>;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output: () => string;
+}
+
+/** Starts `ecotone serve` as a user would, on a free port, and resolves its URL from the start-up log. */
+export function serve(args: string[]): Started {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = out.match(/"msg":"ecotone listening on (http:\/\/[^"]+)"/);
+      if (match) resolve(match[1] as string);
+    });
+    child.once('exit', () => reject(new Error(`exited before listening:\n${out}`)));
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  url.catch(() => {});
+  return { child, url, exit, output: () => out };
 }

@@ -1,40 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, EXAMPLE_CONFIG, ROOT, tempDir } from './helpers.ts';
-
-interface Started {
-  child: ChildProcess;
-  url: Promise<string>;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output: () => string;
-}
-
-/** Starts `ecotone serve` as a user would, on a free port, and resolves its URL from the start-up log. */
-function serve(args: string[]): Started {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = out.match(/"msg":"ecotone listening on (http:\/\/[^"]+)"/);
-      if (match) resolve(match[1] as string);
-    });
-    child.once('exit', () => reject(new Error(`exited before listening:\n${out}`)));
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  url.catch(() => {});
-  return { child, url, exit, output: () => out };
-}
+import { EXAMPLE_CONFIG, ROOT, serve, tempDir } from './helpers.ts';
 
 describe('ecotone serve', () => {
   it('starts on the example, is ready, serves metrics, and shuts down cleanly on SIGTERM', async () => {

@@ -2,10 +2,12 @@ import { parseArgs } from 'node:util';
 import { VERSION } from '../version.ts';
 import { type Command, type CommandIo, EXIT, UsageError } from './command.ts';
 import { applyCommand } from './commands/apply.ts';
+import { checkCommand } from './commands/check.ts';
 import { demoCommand } from './commands/demo.ts';
 import { probeCommand } from './commands/probe.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { serveCommand } from './commands/serve.ts';
+import { tokenCommand } from './commands/token.ts';
 import { validateCommand } from './commands/validate.ts';
 
 const COMMANDS: Command[] = [
@@ -14,6 +16,8 @@ const COMMANDS: Command[] = [
   validateCommand,
   applyCommand,
   probeCommand,
+  checkCommand,
+  tokenCommand,
   schemaCommand,
 ];
 

@@ -1,5 +1,6 @@
 export { DURATION_BUCKETS_SECONDS, PROBE_DURATION_BUCKETS_SECONDS } from './buckets.ts';
 export { registerCatalogMetrics } from './catalog-metrics.ts';
+export { type IngestMetricsSource, registerIngestMetrics } from './ingest-metrics.ts';
 export {
   counterpartParticipant,
   createIntegrationLabelCache,

@@ -4,10 +4,14 @@ import type { Logger } from 'pino';
 import { CATALOG_KINDS, type Store } from '../../db/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Telemetry } from '../telemetry/index.ts';
+import { type AuthOptions, authMiddleware } from './auth.ts';
 import { type FieldProblem, problem, problemResponse } from './problem.ts';
 import { registerCatalogRoutes } from './routes/catalog.ts';
+import { type EdgeRoutesOptions, registerEdgeRoutes } from './routes/edges.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { type IngestRoutesOptions, registerIngestRoutes } from './routes/ingest.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
+import { registerQualityRoutes } from './routes/quality.ts';
 import { registerStatusRoutes, type StatusRoutesOptions } from './routes/status.ts';
 
 export interface AppDependencies {
@@ -20,6 +24,12 @@ export interface AppDependencies {
   version: string;
   /** The prober, for the status API; without it the status routes are not served. */
   status?: Omit<StatusRoutesOptions, 'store'>;
+  /** Token checks in front of every route; without it nothing is checked. */
+  auth?: AuthOptions;
+  /** Trace and event ingest; without it `/v1/traces` and `/v1/events` are not served. */
+  ingest?: IngestRoutesOptions;
+  /** Discovered edges API; served when ingest is. */
+  edges?: Pick<EdgeRoutesOptions, 'onCatalogChanged'>;
 }
 
 const TARGET_NAMES: Record<string, string> = {
@@ -71,6 +81,8 @@ export function createApp(deps: AppDependencies): OpenAPIHono {
     return problemResponse(c, problem(500, 'internal error'));
   });
 
+  if (deps.auth) app.use(authMiddleware(deps.auth));
+
   app.get('/', (c) =>
     c.json({
       name: 'ecotone',
@@ -81,9 +93,11 @@ export function createApp(deps: AppDependencies): OpenAPIHono {
         ready: '/readyz',
         api: '/api/v1',
         openapi: '/api/v1/openapi.json',
+        ...(deps.ingest ? { traces: '/v1/traces', events: '/v1/events' } : {}),
       },
     }),
   );
+  if (deps.ingest) registerIngestRoutes(app, deps.ingest);
   registerHealthRoutes(app, { store, schedulerRunning: deps.schedulerRunning });
   registerMetricsRoute(app, telemetry, logger);
 
@@ -101,12 +115,25 @@ export function createApp(deps: AppDependencies): OpenAPIHono {
     maxPageSize: config.settings.limits.apiMaxPageSize,
   });
   if (deps.status) registerStatusRoutes(api, { store, ...deps.status });
+  registerQualityRoutes(api, {
+    store,
+    datasets: () => config.datasets,
+    history: config.settings.quality.history,
+  });
+  if (deps.ingest)
+    registerEdgeRoutes(api, {
+      store,
+      defaultPageSize: config.settings.limits.apiPageSize,
+      maxPageSize: config.settings.limits.apiMaxPageSize,
+      ...deps.edges,
+    });
   api.get('/', (c) =>
     c.json({
       openapi: '/api/v1/openapi.json',
       collections: {
         ...Object.fromEntries(CATALOG_KINDS.map((kind) => [kind, `/api/v1/${kind}`])),
         ...(deps.status ? { status: '/api/v1/status' } : {}),
+        ...(deps.ingest ? { discoveredEdges: '/api/v1/discovered-edges' } : {}),
       },
     }),
   );

@@ -5,7 +5,9 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** One field-level problem in a request. */
 export interface FieldProblem {
-  /** Where in the request: `query.limit`, `path.id`, `body.events[2].time`. */
+  /** Index of the item of a batch the problem is in (events). */
+  index?: number;
+  /** Where in the request: `query.limit`, `path.id`, `body.events[2].time`; inside the item when `index` is set. */
   field: string;
   message: string;
 }
@@ -43,8 +45,9 @@ export function problem(status: number, detail: string, errors?: FieldProblem[])
   };
 }
 
-export function problemResponse(c: Context, body: Problem): Response {
+export function problemResponse(c: Context, body: Problem, headers: Record<string, string> = {}): Response {
   return c.body(JSON.stringify(body), body.status as ContentfulStatusCode, {
+    ...headers,
     'content-type': PROBLEM_CONTENT_TYPE,
   });
 }
