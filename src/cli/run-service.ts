@@ -1,9 +1,12 @@
 import type { Config } from '../config/index.ts';
+import type { Logger } from '../logger.ts';
 import { type CommandIo, EXIT } from './command.ts';
 
 export interface ServeOptions {
   /** Started before the service; stopped after it. */
   companion?: { start: () => Promise<{ stop: () => Promise<void> }>; describe?: string };
+  /** Started once the service listens, with its URL; stopped before the service stops. */
+  attached?: (context: { url: string; logger: Logger }) => Promise<{ stop: () => Promise<void> }>;
   /** Extra fields for the "listening" log line. */
   extra?: Record<string, unknown>;
 }
@@ -35,6 +38,17 @@ export async function serveUntilSignal(
     return EXIT.failure;
   }
   const { url } = service;
+  let attached: { stop: () => Promise<void> } | undefined;
+  try {
+    attached = await options.attached?.({ url, logger });
+  } catch (error) {
+    logger.fatal({ err: error }, 'could not start');
+    await service.stop();
+    await companion?.stop();
+    logger.flush();
+    io.stderr(`ecotone: could not start: ${(error as Error).message}\n`);
+    return EXIT.failure;
+  }
   logger.info(
     {
       url,
@@ -51,8 +65,8 @@ export async function serveUntilSignal(
       logger.info({ signal }, 'shutting down');
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
-      service
-        .stop()
+      Promise.resolve(attached?.stop())
+        .then(() => service.stop())
         .then(() => companion?.stop())
         .then(() => {
           logger.info('stopped');

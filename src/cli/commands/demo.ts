@@ -5,6 +5,9 @@ import { dbPath, loadOrReport } from '../config-file.ts';
 import { serveUntilSignal } from '../run-service.ts';
 
 /** The bundled example the demo runs. */
+/** Where the demo's drifting datasets are written: the example's dataset sources point here. */
+const DEMO_DATA_DIR = fileURLToPath(new URL('../../../data/demo', import.meta.url));
+
 export const EXAMPLE_FILE = fileURLToPath(new URL('../../../examples/ecosystem.yaml', import.meta.url));
 
 export const demoCommand: Command = {
@@ -30,11 +33,33 @@ Options:
     const config = await loadOrReport(EXAMPLE_FILE, io);
     if (!config) return EXIT.failure;
     if (port !== undefined) config.settings.server.port = port;
+    // The demo runs on loopback with simulated partners: no tokens to hand out.
+    config.settings.auth.enabled = false;
     if (values.db !== undefined) config.settings.storage.path = dbPath(values.db as string, io);
-    const { startSimulator } = await import('../../demo/index.ts');
+    const [{ startSimulator }, { startDemoDatasets }, { startTraffic }] = await Promise.all([
+      import('../../demo/index.ts'),
+      import('../../demo/datasets/index.ts'),
+      import('../../demo/traffic/index.ts'),
+    ]);
     return serveUntilSignal(config, io, {
-      companion: { start: () => startSimulator() },
-      extra: { demo: 'simulated partners on 127.0.0.1' },
+      companion: {
+        start: async () => {
+          const simulator = await startSimulator();
+          const datasets = await startDemoDatasets({ dir: DEMO_DATA_DIR }).catch(async (error) => {
+            await simulator.stop();
+            throw error;
+          });
+          return {
+            stop: async () => {
+              await datasets.stop();
+              await simulator.stop();
+            },
+          };
+        },
+      },
+      attached: ({ url, logger }) =>
+        startTraffic({ baseUrl: url, logger: logger.child({ component: 'demo-traffic' }) }),
+      extra: { demo: 'simulated partners, datasets and traffic on 127.0.0.1' },
     });
   },
 };
