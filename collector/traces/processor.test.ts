@@ -316,6 +316,13 @@ describe('createTraceProcessor: discovered edges', () => {
     ]);
   });
 
+  it('does not report calls between two systems that a declared integration connects, even when its rules miss them', () => {
+    const declared = { ...integration('shop-to-erp', { spanName: 'never' }), from: 'storefront', to: 'erp' };
+    const { processor } = setup(catalog({ systems, integrations: [declared] }));
+    const { client, server } = call();
+    expect(processor.process(traces(resource('shop', client), resource('erp', server))).edges).toEqual([]);
+  });
+
   it('pairs an edge across batches in either order', () => {
     for (const clientFirst of [true, false]) {
       const { processor } = setup(catalog());

@@ -144,8 +144,9 @@ interface EdgeSum {
  * A call matched by no integration is an edge (caller service → callee service) when both names
  * are known and differ: at pairing, or at once for a client span carrying `peer.service`. An
  * edge reported at once is not reported again at pairing; should its server span then match an
- * integration, the call is counted there too (so a consumer of edges should skip those whose
- * systems an integration already joins).
+ * integration, the call is counted there too. Calls between two systems that a declared
+ * integration already joins (its `from` and `to`) are never edges: that integration's rules
+ * missed them, nobody failed to declare them.
  *
  * Not idempotent: calling `process` again with the same spans counts them as duplicates or anew.
  * @example
@@ -171,6 +172,8 @@ export function createTraceProcessor(options: TraceProcessorOptions): TraceProce
   let revision = Number.NaN;
   let matcher: SpanMatcher = compileMatcher([]);
   let systemOf = new Map<string, string>();
+  /** `from\u0000to` of every declared integration: calls between those systems are not discoveries. */
+  let declaredPairs = new Set<string>();
   let spanSteps = false;
   let deferredPending = 0;
 
@@ -192,6 +195,7 @@ export function createTraceProcessor(options: TraceProcessorOptions): TraceProce
     tracker.setWorkflows(catalog.workflows);
     spanSteps = tracker.bySpanName;
     systemOf = new Map();
+    declaredPairs = new Set(catalog.integrations.map((i) => `${i.from}\u0000${i.to}`));
     for (const system of catalog.systems) {
       const services = system.services?.length ? system.services : [system.id];
       for (const service of services) if (!systemOf.has(service)) systemOf.set(service, system.id);
@@ -433,6 +437,8 @@ export function createTraceProcessor(options: TraceProcessorOptions): TraceProce
         const delta: EdgeDelta = { caller, callee, ...sum };
         const callerSystem = systemOf.get(caller);
         const calleeSystem = systemOf.get(callee);
+        // A declared integration whose rules missed these calls is not an undeclared edge.
+        if (declaredPairs.has(`${callerSystem}\u0000${calleeSystem}`)) continue;
         if (callerSystem !== undefined) delta.callerSystem = callerSystem;
         if (calleeSystem !== undefined) delta.calleeSystem = calleeSystem;
         edgeDeltas.push(delta);
