@@ -1,6 +1,7 @@
 import { createSqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
+export * from './kpi.ts';
 export * from './quality.ts';
 export { ROLLUP_DURATION_BUCKETS_SECONDS } from './rollup-buckets.ts';
 export {

@@ -382,3 +382,173 @@ export const datasetSchemas = sqliteTable(
   },
   (t) => [index('dataset_schemas_dataset_observed').on(t.datasetId, t.observedAt)],
 );
+
+/**
+ * KPI engine state. `kpi_watermarks` holds what each incremental fold has read: `seq` the last
+ * event folded, `minute` the first request minute not yet sealed into `kpi_call_days`.
+ */
+export const kpiWatermarks = sqliteTable('kpi_watermarks', {
+  name: text('name').primaryKey(),
+  seq: integer('seq').notNull().default(0),
+  minute: integer('minute').notNull().default(0),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/**
+ * Cumulative KPI counters folded from events and sealed request minutes, never pruned (so a
+ * counter survives event retention). Keys that do not apply are `''`.
+ */
+export const kpiTotals = sqliteTable(
+  'kpi_totals',
+  {
+    metric: text('metric').notNull(),
+    k1: text('k1').notNull(),
+    k2: text('k2').notNull(),
+    k3: text('k3').notNull(),
+    value: real('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.metric, t.k1, t.k2, t.k3] })],
+);
+
+/**
+ * Transactions per UTC day (of their effective time), integration and currency, for the windowed
+ * value KPIs (ROI) and the trailing revenue behind revenue at risk. Channel and participant are
+ * left out on purpose: no windowed KPI needs them, and with them nearly every transaction was a
+ * row of its own (all-time totals by channel and participant are in `kpi_totals`).
+ */
+export const kpiTransactionDays = sqliteTable(
+  'kpi_transaction_days',
+  {
+    day: integer('day').notNull(),
+    integrationId: text('integration_id').notNull(),
+    currency: text('currency').notNull(),
+    count: integer('count').notNull(),
+    amount: real('amount').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.integrationId, t.currency] })],
+);
+
+/** Per UTC day sums of other event kinds (`handoffs` by integration), for windowed KPIs. */
+export const kpiDays = sqliteTable(
+  'kpi_days',
+  {
+    metric: text('metric').notNull(),
+    day: integer('day').notNull(),
+    k1: text('k1').notNull(),
+    value: real('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.metric, t.day, t.k1] })],
+);
+
+/** Each user's latest `user.active` time: distinct active users per window, exact. */
+export const kpiUsers = sqliteTable(
+  'kpi_users',
+  {
+    userId: text('user_id').primaryKey(),
+    lastSeen: integer('last_seen').notNull(),
+  },
+  (t) => [index('kpi_users_last_seen').on(t.lastSeen)],
+);
+
+/** Revenue per customer and currency over the stored history, with its segment. */
+export const kpiCustomers = sqliteTable(
+  'kpi_customers',
+  {
+    customerId: text('customer_id').notNull(),
+    currency: text('currency').notNull(),
+    revenue: real('revenue').notNull(),
+    transactions: integer('transactions').notNull(),
+    lastSeen: integer('last_seen').notNull(),
+    /** 1 once the customer transacted through a participant that is not ours. */
+    ecosystem: integer('ecosystem').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.currency] })],
+);
+
+/** The channels and participants each customer transacted through, and when last. */
+export const kpiCustomerRoutes = sqliteTable(
+  'kpi_customer_routes',
+  {
+    customerId: text('customer_id').notNull(),
+    channel: text('channel').notNull(),
+    participantId: text('participant_id').notNull(),
+    lastSeen: integer('last_seen').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.channel, t.participantId] }),
+    index('kpi_customer_routes_last_seen').on(t.lastSeen),
+  ],
+);
+
+/** When each channel first had revenue (new revenue streams). */
+export const kpiChannels = sqliteTable('kpi_channels', {
+  channel: text('channel').primaryKey(),
+  firstRevenueAt: integer('first_revenue_at').notNull(),
+});
+
+/** Each participant's latest event, and the first time it reached each onboarding stage. */
+export const kpiParticipantActivity = sqliteTable('kpi_participant_activity', {
+  participantId: text('participant_id').primaryKey(),
+  lastEventAt: integer('last_event_at').notNull(),
+});
+
+export const kpiStages = sqliteTable(
+  'kpi_stages',
+  {
+    participantId: text('participant_id').notNull(),
+    stage: text('stage').notNull(),
+    firstAt: integer('first_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.participantId, t.stage] })],
+);
+
+/** Support tickets: open while `closed_at` is null. */
+export const kpiTickets = sqliteTable(
+  'kpi_tickets',
+  {
+    ticket: text('ticket').primaryKey(),
+    integrationId: text('integration_id').notNull(),
+    openedAt: integer('opened_at'),
+    closedAt: integer('closed_at'),
+  },
+  (t) => [index('kpi_tickets_open').on(t.closedAt)],
+);
+
+/** Feedback answers; `sentiment` is scored by the qualitative job after the fold (null until then). */
+export const kpiFeedback = sqliteTable(
+  'kpi_feedback',
+  {
+    seq: integer('seq').primaryKey(),
+    participantId: text('participant_id').notNull(),
+    at: integer('at').notNull(),
+    score: real('score').notNull(),
+    sentiment: real('sentiment'),
+    scored: integer('scored').notNull().default(0),
+  },
+  (t) => [index('kpi_feedback_at').on(t.at), index('kpi_feedback_scored').on(t.scored)],
+);
+
+/** Traced calls per integration and UTC day, sealed from `request_minutes` once past the lateness window. */
+export const kpiCallDays = sqliteTable(
+  'kpi_call_days',
+  {
+    integrationId: text('integration_id').notNull(),
+    day: integer('day').notNull(),
+    calls: integer('calls').notNull(),
+    errors: integer('errors').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.day] }), index('kpi_call_days_day').on(t.day)],
+);
+
+/** KPI values over time: one row per KPI, label set and snapshot time, pruned by retention. */
+export const kpiSnapshots = sqliteTable(
+  'kpi_snapshots',
+  {
+    name: text('name').notNull(),
+    /** The series' labels as canonical JSON (keys sorted), `{}` for none. */
+    labels: text('labels').notNull(),
+    at: integer('at').notNull(),
+    value: real('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.at, t.labels] }), index('kpi_snapshots_at').on(t.at)],
+);

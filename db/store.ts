@@ -4,6 +4,7 @@
  * (Postgres) can implement the same interface. Times are Unix milliseconds.
  */
 
+import type { KpiMethods } from './kpi.ts';
 import type { QualityMethods } from './quality.ts';
 
 export const CATALOG_KINDS = ['participants', 'systems', 'integrations', 'workflows', 'datasets'] as const;
@@ -271,6 +272,7 @@ export const PRUNABLE_KINDS = [
   'workflowMinutes',
   'discoveredEdges',
   'qualityResults',
+  'kpiSnapshots',
 ] as const;
 export type PrunableKind = (typeof PRUNABLE_KINDS)[number];
 
@@ -384,7 +386,7 @@ export interface StoreHealth {
   detail?: string;
 }
 
-export interface Store extends QualityMethods {
+export interface Store extends QualityMethods, KpiMethods {
   /** Upserts the catalog in one transaction; entries missing from it are retired, never deleted. */
   applyCatalog(snapshot: CatalogSnapshot, options: { source: string; now: number }): Promise<ApplyResult>;
   list<K extends CatalogKind>(kind: K, query: ListQuery<K>): Promise<Page<CatalogRows[K]>>;

@@ -23,6 +23,7 @@ import {
 } from '../store.ts';
 import { CATALOG_TABLES, filterConditions } from './catalog-tables.ts';
 import { createIngestMethods } from './ingest-store.ts';
+import { createKpiMethods } from './kpi-store.ts';
 import { expectedMigrations, openSqlite, type SqliteOptions } from './open.ts';
 import { createProbeMethods } from './probe-store.ts';
 import { createQualityMethods } from './quality-store.ts';
@@ -70,6 +71,7 @@ const PRUNE_TARGETS = {
   // Adopted and ignored edges stay: they record a decision.
   discoveredEdges: { table: 'discovered_edges', column: 'last_seen', where: "status = 'open'" },
   qualityResults: { table: 'quality_results', column: 'run_at' },
+  kpiSnapshots: { table: 'kpi_snapshots', column: 'at' },
 } as const satisfies Record<PrunableKind, { table: string; column: string; where?: string }>;
 
 function pruneSql(kind: PrunableKind): string {
@@ -318,6 +320,7 @@ export function createSqliteStore(options: SqliteOptions): Store {
 
     ...createProbeMethods(db),
     ...createQualityMethods(db),
+    ...createKpiMethods(db),
     ...createIngestMethods(db),
     ...createTokenMethods(db),
 

@@ -1,0 +1,56 @@
+import type { Store } from '../../db/index.ts';
+import { KPI_FAMILIES, type KpiFamily, kpiJobName, kpiJobs } from '../../jobs/kpi/index.ts';
+import type { Job } from '../../jobs/scheduler.ts';
+import type { Settings } from '../config/index.ts';
+import { registerKpiMetrics } from '../metrics/kpi-metrics.ts';
+import type { SnapshotGauges } from '../telemetry/index.ts';
+import { createKpiState, type KpiState } from './state.ts';
+
+export { KPI_BY_NAME, KPI_DEFINITIONS, type KpiDefinition } from './definitions.ts';
+export { createKpiState, type KpiState } from './state.ts';
+
+export interface KpisOptions {
+  store: Store;
+  settings: Pick<Settings, 'kpis'>;
+  /** Where the KPI metrics are registered; leave out to publish none. */
+  gauges?: SnapshotGauges;
+  /** Worst data-quality outcome per system, from the quality collector. */
+  quality?: () => ReadonlyMap<string, string>;
+}
+
+export interface Kpis {
+  /** One job per KPI family (none when `settings.kpis.enabled` is false); add them to the scheduler. */
+  jobs: Job[];
+  /** Their names, to run once at start-up. */
+  jobNames: string[];
+  state: KpiState;
+}
+
+/**
+ * Wires the KPI engine: the jobs over the store, their latest results in memory, the metrics.
+ *
+ * @example
+ * const kpis = startKpis({ store, settings, gauges: telemetry.gauges, quality: () => quality.health().systems });
+ * for (const job of kpis.jobs) scheduler.add(job);
+ */
+export function startKpis(options: KpisOptions): Kpis {
+  const settings = options.settings.kpis;
+  const state = createKpiState();
+  if (options.gauges) registerKpiMetrics(options.gauges, state);
+  if (!settings.enabled) return { jobs: [], jobNames: [], state };
+  const jobs = kpiJobs({
+    store: options.store,
+    schedules: settings.schedules as Record<KpiFamily, string>,
+    lateness: settings.lateness,
+    batchSize: settings.batchSize,
+    snapshotInterval: settings.snapshotInterval,
+    health: {
+      weights: settings.weights,
+      tierWeights: settings.tierWeights,
+      satisfactionWeight: settings.satisfactionWeight,
+    },
+    quality: options.quality,
+    publish: state.publish,
+  });
+  return { jobs, jobNames: KPI_FAMILIES.map(kpiJobName), state };
+}
