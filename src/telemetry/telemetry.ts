@@ -1,7 +1,9 @@
 import { context, type Meter, metrics, propagation, type Tracer, trace } from '@opentelemetry/api';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { type MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { createPrometheusText } from './prometheus-text.ts';
 import { createSnapshotGauges, type SnapshotGauges } from './snapshot-gauges.ts';
@@ -14,6 +16,16 @@ export interface TelemetryOptions {
   onCollectError?: (error: unknown, families: string[]) => void;
   /** Export Ecotone's own spans over OTLP/HTTP to `endpoint` (a base URL); no export when unset. */
   tracing?: { endpoint?: string | undefined; headers?: Record<string, string> };
+  /**
+   * Also push every metric (snapshot gauges included) over OTLP/HTTP to `endpoint` (a base URL;
+   * `/v1/metrics` is appended) every `interval` ms, beside `/metrics`; no push when unset.
+   */
+  otlpMetrics?: {
+    endpoint?: string | undefined;
+    headers?: Record<string, string>;
+    interval: number;
+    timeout: number;
+  };
 }
 
 /** The OpenTelemetry wiring, created once at start-up and handed to whatever measures. */
@@ -53,13 +65,28 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     metricProducers: [gauges],
   });
   const serialize = createPrometheusText();
+  const readers: MetricReader[] = [exporter];
+  const push = options.otlpMetrics;
+  if (push?.endpoint)
+    readers.push(
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({
+          url: `${push.endpoint.replace(/\/$/, '')}/v1/metrics`,
+          headers: push.headers ?? {},
+          timeoutMillis: push.timeout,
+        }),
+        exportIntervalMillis: push.interval,
+        exportTimeoutMillis: push.timeout,
+        metricProducers: [gauges],
+      }),
+    );
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
       'service.name': 'ecotone',
       'service.version': options.serviceVersion,
     }),
     autoDetectResources: false,
-    metricReaders: [exporter],
+    metricReaders: readers,
     views: [{ instrumentName: '*', aggregationCardinalityLimit: options.cardinalityLimit }],
     ...(options.tracing?.endpoint
       ? {
