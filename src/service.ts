@@ -1,9 +1,11 @@
 import { openStore, PRUNABLE_KINDS, type PrunableKind, type Store } from '../db/index.ts';
 import { availabilityJob, createScheduler, retentionJob, type Scheduler } from '../jobs/index.ts';
+import { createKpiCatalog } from '../jobs/kpi/index.ts';
 import { createRateLimiter, createTokenResolver } from './auth/index.ts';
 import { applyCatalog, describeApply } from './catalog/index.ts';
 import type { Config } from './config/index.ts';
 import { type Ingest, startIngest } from './ingest/index.ts';
+import { startKpis } from './kpis/index.ts';
 import type { Logger } from './logger.ts';
 import { createIntegrationLabelCache, createJobMetrics, registerCatalogMetrics } from './metrics/index.ts';
 import { createNotifier, type Notifier } from './notifications/index.ts';
@@ -55,6 +57,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       onCollectError: (error, families) =>
         logger.warn({ err: error, families }, 'metrics: could not read gauges'),
       tracing: settings.tracing,
+      otlpMetrics: settings.otlpMetrics,
     });
     stops.push(() => telemetry.shutdown());
     const labels = createIntegrationLabelCache(store);
@@ -88,6 +91,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       gauges: telemetry.gauges,
     });
     stops.push(() => quality.stop());
+
+    const kpis = startKpis({
+      store,
+      settings,
+      gauges: telemetry.gauges,
+      quality: () => quality.health().systems,
+    });
 
     const ingest = await startIngest({
       store,
@@ -124,6 +134,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       }),
     );
     for (const job of quality.jobs) jobs.add(job);
+    for (const job of kpis.jobs) jobs.add(job);
     for (const name of jobs.jobNames()) jobMetrics.register(name, await store.lastJobSuccess(name));
     stops.push(() => jobs.stop(settings.server.shutdownTimeout));
 
@@ -157,6 +168,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         retryAfterSeconds: Math.max(1, Math.ceil(settings.ingest.retryAfter / 1000)),
       },
       edges: { onCatalogChanged: () => void ingest.catalog.refresh({ force: true }) },
+      kpis: { state: kpis.state, catalog: createKpiCatalog(store) },
     });
     const server: HttpServer = await startHttpServer({
       fetch: app.fetch,
@@ -168,6 +180,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     stops.push(() => server.close(settings.server.shutdownTimeout));
     jobs.start();
     await jobs.runNow('availability');
+    for (const name of kpis.jobNames) await jobs.runNow(name);
 
     let stopping: Promise<void> | undefined;
     return {

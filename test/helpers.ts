@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { initialState } from '../collector/status/hysteresis.ts';
 import { openStore, ROLLUP_DURATION_BUCKETS_SECONDS, type StatusState, type Store } from '../db/index.ts';
+import { createKpiCatalog } from '../jobs/kpi/index.ts';
 import { createRateLimiter, createTokenResolver } from '../src/auth/index.ts';
 import { applyCatalog } from '../src/catalog/index.ts';
 import { type Config, loadConfig, parseConfig } from '../src/config/index.ts';
 import { type Ingest, startIngest } from '../src/ingest/index.ts';
+import { startKpis } from '../src/kpis/index.ts';
 import {
   createIntegrationLabelCache,
   createJobMetrics,
@@ -108,6 +110,7 @@ export async function startTestApp(config: Config): Promise<TestApp> {
     latest: () => new Map(),
     schemaChanges: () => new Map(),
   });
+  const kpis = startKpis({ store, settings, gauges: telemetry.gauges });
   const schedulerRunning = { value: true };
   const app = createApp({
     config,
@@ -134,6 +137,7 @@ export async function startTestApp(config: Config): Promise<TestApp> {
       retryAfterSeconds: Math.max(1, Math.ceil(settings.ingest.retryAfter / 1000)),
     },
     edges: { onCatalogChanged: () => void ingest.catalog.refresh({ force: true }) },
+    kpis: { state: kpis.state, catalog: createKpiCatalog(store) },
   });
   return {
     app,

@@ -4,6 +4,7 @@ import { type Command, type CommandIo, EXIT, UsageError } from './command.ts';
 import { applyCommand } from './commands/apply.ts';
 import { checkCommand } from './commands/check.ts';
 import { demoCommand } from './commands/demo.ts';
+import { exportCommand } from './commands/export.ts';
 import { probeCommand } from './commands/probe.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -19,6 +20,7 @@ const COMMANDS: Command[] = [
   checkCommand,
   tokenCommand,
   schemaCommand,
+  exportCommand,
 ];
 
 const HELP = `ecotone ${VERSION}: ecosystem health metrics and observability

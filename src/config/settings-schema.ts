@@ -64,6 +64,9 @@ export const retentionSettingsSchema = z.strictObject({
   qualityResults: boundedDuration('1h')
     .prefault('90d')
     .meta({ description: 'Dataset quality check results, by run time (default 90d).' }),
+  kpiSnapshots: boundedDuration('1h')
+    .prefault('90d')
+    .meta({ description: 'KPI snapshots, the history behind GET /api/v1/kpis/{name} (default 90d).' }),
   batchSize: z
     .int()
     .min(1)
@@ -149,6 +152,25 @@ export const tracingSettingsSchema = z.strictObject({
     .record(z.string(), z.string())
     .default({})
     .meta({ description: 'Headers sent with OTLP exports.' }),
+});
+
+export const otlpMetricsSettingsSchema = z.strictObject({
+  endpoint: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .meta({
+      description:
+        'OTLP/HTTP base URL to push every metric to (an OpenTelemetry Collector, or a store that accepts OTLP such as Prometheus with its OTLP receiver at /api/v1/otlp); /v1/metrics is appended. Off when unset; /metrics is served either way.',
+    }),
+  headers: z.record(z.string(), z.string()).default({}).meta({
+    description: 'Headers sent with each push, e.g. an Authorization header (use ${ENV} for secrets).',
+  }),
+  interval: boundedDuration('1s')
+    .prefault('60s')
+    .meta({ description: 'How often metrics are pushed (default 60s).' }),
+  timeout: boundedDuration('100ms')
+    .prefault('10s')
+    .meta({ description: 'Timeout of one push (default 10s); at most the interval.' }),
 });
 
 export const ingestSettingsSchema = z.strictObject({
@@ -275,11 +297,87 @@ export const qualitySettingsSchema = z.strictObject({
     .meta({ description: 'Past results per check returned by the quality API (default 20).' }),
 });
 
+const weight = (fallback: number, what: string) =>
+  z
+    .number()
+    .min(0)
+    .max(1_000)
+    .default(fallback)
+    .meta({ description: `Weight of ${what} (default ${fallback}); weights are relative, 0 leaves it out.` });
+
+export const kpiSettingsSchema = z.strictObject({
+  enabled: z.boolean().default(true).meta({ description: 'Run the KPI jobs (default true).' }),
+  schedules: z
+    .strictObject({
+      participation: cron
+        .default('*/15 * * * *')
+        .meta({ description: 'Participation KPIs (default every 15 minutes).' }),
+      usage: cron.default('* * * * *').meta({ description: 'Usage KPIs (default every minute).' }),
+      value: cron.default('*/15 * * * *').meta({ description: 'Value KPIs (default every 15 minutes).' }),
+      qualitative: cron
+        .default('0 * * * *')
+        .meta({ description: 'Qualitative KPIs: satisfaction, tickets, docs, sentiment (default hourly).' }),
+      health: cron
+        .default('* * * * *')
+        .meta({ description: 'Health scores, error budgets and revenue at risk (default every minute).' }),
+    })
+    .prefault({}),
+  lateness: boundedDuration('0ms').prefault('10m').meta({
+    description:
+      'How late an event may arrive and still count at its own time (default 10m); a later one counts at receive time minus this. Request minutes are sealed into the day rollups once this old.',
+  }),
+  batchSize: z
+    .int()
+    .min(1_000)
+    .max(10_000_000)
+    .default(1_000_000)
+    .meta({ description: 'Most events folded in one transaction (default 1000000).' }),
+  snapshotInterval: boundedDuration('1m')
+    .prefault('5m')
+    .meta({ description: 'Least time between two stored snapshots of one KPI family (default 5m).' }),
+  weights: z
+    .strictObject({
+      availability: weight(0.35, 'the error budget left (availability against the SLO)'),
+      latency: weight(0.2, 'the share of calls and probe runs within the SLO latency'),
+      status: weight(0.25, 'the current status'),
+      quality: weight(0.1, "the data quality of the integration's systems"),
+      activity: weight(0.1, 'traffic seen in the last hour'),
+    })
+    .prefault({})
+    .meta({ description: 'Weights of the integration health score components.' }),
+  tierWeights: z
+    .strictObject({
+      critical: weight(4, 'a critical integration'),
+      high: weight(3, 'a high-tier integration'),
+      medium: weight(2, 'a medium-tier integration'),
+      low: weight(1, 'a low-tier integration'),
+    })
+    .prefault({})
+    .meta({ description: 'How much each tier counts in participant and ecosystem scores.' }),
+  satisfactionWeight: weight(
+    0.2,
+    'partner satisfaction in the participant score (integrations count 1 − this)',
+  ).refine((w) => w <= 1, { error: 'expected at most 1' }),
+});
+
 export const scheduleSettingsSchema = z.strictObject({
   retention: cron.default('17 * * * *').meta({ description: 'Retention pruning (default hourly at :17).' }),
   availability: cron
     .default('*/30 * * * * *')
     .meta({ description: 'Availability per window from the probe rollups (default every 30 seconds).' }),
+});
+
+export const uiSettingsSchema = z.strictObject({
+  enabled: z.boolean().default(true).meta({
+    description: 'Serve the web UI: the ecosystem map at / and the status page at /status (default true).',
+  }),
+  statusPagePublic: z.boolean().default(false).meta({
+    description:
+      'Serve GET /api/v1/status-page, the data of /status, without a token even when auth is on, for partners (default false).',
+  }),
+  refreshInterval: boundedDuration('1s')
+    .prefault('5s')
+    .meta({ description: 'How often the map and the status page ask the API for changes (default 5s).' }),
 });
 
 export const logSettingsSchema = z.strictObject({
@@ -299,7 +397,10 @@ export const settingsSchema = z
     traces: traceSettingsSchema.prefault({}),
     auth: authSettingsSchema.prefault({}),
     quality: qualitySettingsSchema.prefault({}),
+    kpis: kpiSettingsSchema.prefault({}),
     tracing: tracingSettingsSchema.prefault({}),
+    otlpMetrics: otlpMetricsSettingsSchema.prefault({}),
+    ui: uiSettingsSchema.prefault({}),
     log: logSettingsSchema.prefault({}),
   })
   .refine((s) => s.limits.apiPageSize <= s.limits.apiMaxPageSize, {
@@ -309,6 +410,10 @@ export const settingsSchema = z
   .refine((s) => s.ingest.maxBodySize <= s.ingest.maxDecodedBodySize, {
     error: 'expected maxBodySize to be at most maxDecodedBodySize',
     path: ['ingest', 'maxBodySize'],
+  })
+  .refine((s) => s.otlpMetrics.timeout <= s.otlpMetrics.interval, {
+    error: 'expected timeout to be at most interval',
+    path: ['otlpMetrics', 'timeout'],
   })
   .refine((s) => s.notifications.initialBackoff <= s.notifications.maxBackoff, {
     error: 'expected initialBackoff to be at most maxBackoff',

@@ -4,12 +4,16 @@ import type { Logger } from 'pino';
 import { CATALOG_KINDS, type Store } from '../../db/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Telemetry } from '../telemetry/index.ts';
+import { registerUi, wantsHtml } from '../ui/index.ts';
 import { type AuthOptions, authMiddleware } from './auth.ts';
 import { type FieldProblem, problem, problemResponse } from './problem.ts';
 import { registerCatalogRoutes } from './routes/catalog.ts';
 import { type EdgeRoutesOptions, registerEdgeRoutes } from './routes/edges.ts';
+import { registerGraphRoutes } from './routes/graph.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { type HealthScoreRoutesOptions, registerHealthScoreRoutes } from './routes/health-score.ts';
 import { type IngestRoutesOptions, registerIngestRoutes } from './routes/ingest.ts';
+import { type KpiRoutesOptions, registerKpiRoutes } from './routes/kpis.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerQualityRoutes } from './routes/quality.ts';
 import { registerStatusRoutes, type StatusRoutesOptions } from './routes/status.ts';
@@ -30,6 +34,8 @@ export interface AppDependencies {
   ingest?: IngestRoutesOptions;
   /** Discovered edges API; served when ingest is. */
   edges?: Pick<EdgeRoutesOptions, 'onCatalogChanged'>;
+  /** KPI results and the catalog graph; without them the KPI and health-score routes are not served. */
+  kpis?: Pick<KpiRoutesOptions, 'state'> & Pick<HealthScoreRoutesOptions, 'catalog'>;
 }
 
 const TARGET_NAMES: Record<string, string> = {
@@ -81,21 +87,32 @@ export function createApp(deps: AppDependencies): OpenAPIHono {
     return problemResponse(c, problem(500, 'internal error'));
   });
 
-  if (deps.auth) app.use(authMiddleware(deps.auth));
+  if (deps.auth) {
+    const auth = authMiddleware(deps.auth);
+    // The status page's data is open to partners when settings.ui.statusPagePublic says so.
+    const open = config.settings.ui.enabled && config.settings.ui.statusPagePublic;
+    app.use(open ? (c, next) => (c.req.path === '/api/v1/status-page' ? next() : auth(c, next)) : auth);
+  }
 
+  const ui = config.settings.ui.enabled
+    ? registerUi(app, { refreshMs: config.settings.ui.refreshInterval, version: deps.version })
+    : undefined;
   app.get('/', (c) =>
-    c.json({
-      name: 'ecotone',
-      version: deps.version,
-      links: {
-        metrics: '/metrics',
-        health: '/healthz',
-        ready: '/readyz',
-        api: '/api/v1',
-        openapi: '/api/v1/openapi.json',
-        ...(deps.ingest ? { traces: '/v1/traces', events: '/v1/events' } : {}),
-      },
-    }),
+    ui && wantsHtml(c)
+      ? ui.map(c)
+      : c.json({
+          name: 'ecotone',
+          version: deps.version,
+          links: {
+            metrics: '/metrics',
+            health: '/healthz',
+            ready: '/readyz',
+            api: '/api/v1',
+            openapi: '/api/v1/openapi.json',
+            ...(deps.ingest ? { traces: '/v1/traces', events: '/v1/events' } : {}),
+            ...(ui ? { map: '/', status: '/status' } : {}),
+          },
+        }),
   );
   if (deps.ingest) registerIngestRoutes(app, deps.ingest);
   registerHealthRoutes(app, { store, schedulerRunning: deps.schedulerRunning });
@@ -115,6 +132,11 @@ export function createApp(deps: AppDependencies): OpenAPIHono {
     maxPageSize: config.settings.limits.apiMaxPageSize,
   });
   if (deps.status) registerStatusRoutes(api, { store, ...deps.status });
+  registerGraphRoutes(api, {
+    store,
+    ...(deps.status ? { probing: deps.status.probing } : {}),
+    maintenance: () => config.maintenance,
+  });
   registerQualityRoutes(api, {
     store,
     datasets: () => config.datasets,
@@ -127,6 +149,10 @@ export function createApp(deps: AppDependencies): OpenAPIHono {
       maxPageSize: config.settings.limits.apiMaxPageSize,
       ...deps.edges,
     });
+  if (deps.kpis) {
+    registerKpiRoutes(api, { store, state: deps.kpis.state });
+    registerHealthScoreRoutes(api, deps.kpis);
+  }
   api.get('/', (c) =>
     c.json({
       openapi: '/api/v1/openapi.json',
@@ -134,6 +160,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono {
         ...Object.fromEntries(CATALOG_KINDS.map((kind) => [kind, `/api/v1/${kind}`])),
         ...(deps.status ? { status: '/api/v1/status' } : {}),
         ...(deps.ingest ? { discoveredEdges: '/api/v1/discovered-edges' } : {}),
+        ...(deps.kpis ? { kpis: '/api/v1/kpis', health: '/api/v1/health/ecosystem/all' } : {}),
       },
     }),
   );
