@@ -1,7 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EventRecord, openStore, ROLLUP_DURATION_BUCKETS_SECONDS, type Store } from '../../db/index.ts';
-import { type HealthReport, type KpiFamily, type KpiValues, kpiJobs } from '../../jobs/kpi/index.ts';
+import {
+  createKpiCatalog,
+  type HealthReport,
+  type KpiFamily,
+  type KpiValues,
+  kpiJobs,
+} from '../../jobs/kpi/index.ts';
 import { applyCatalog } from '../../src/catalog/index.ts';
+import { createKpiState } from '../../src/kpis/index.ts';
+import { createApp } from '../../src/server/index.ts';
+import { startTelemetry } from '../../src/telemetry/index.ts';
 import { configFrom, silentLogger, startTestApp, tempDir } from '../helpers.ts';
 
 const MIN = 60_000;
@@ -166,7 +175,7 @@ const HEALTH = {
   satisfactionWeight: 0.2,
 };
 
-function engine(store: Store) {
+function engine(store: Store, onPublish?: Parameters<typeof kpiJobs>[0]['publish']) {
   const values = new Map<string, KpiValues[string]>();
   let report: HealthReport | undefined;
   const jobs = kpiJobs({
@@ -182,9 +191,10 @@ function engine(store: Store) {
     batchSize: 1000,
     snapshotInterval: 5 * MIN,
     health: HEALTH,
-    publish: (_family: KpiFamily, v, _at, r) => {
+    publish: (family: KpiFamily, v, at, r) => {
       for (const [name, samples] of Object.entries(v)) values.set(name, samples);
       if (r) report = r;
+      onPublish?.(family, v, at, r);
     },
   });
   return {
@@ -467,6 +477,143 @@ describe('KPI API', () => {
       expect((await t.app.request('/api/v1/integrations/nope/impact')).status).toBe(404);
     } finally {
       await t.close();
+      await remove();
+    }
+  });
+});
+
+describe('KPI API over computed scores', () => {
+  it('explains a score, its impact and the current KPI values after the jobs ran', async () => {
+    const { dir, remove } = await tempDir();
+    const config = configFrom(CATALOG, dir);
+    const store = openStore({ path: config.settings.storage.path });
+    const telemetry = startTelemetry({ serviceVersion: 'test', cardinalityLimit: 1000 });
+    try {
+      await applyCatalog(store, config, { source: 'test', now: T - 10 * DAY });
+      await load(store);
+      const state = createKpiState();
+      await engine(store, state.publish).runAll();
+      const app = createApp({
+        config,
+        store,
+        telemetry,
+        logger: silentLogger,
+        schedulerRunning: () => true,
+        version: 'test',
+        kpis: { state, catalog: createKpiCatalog(store) },
+      });
+      const get = async (path: string) => {
+        const response = await app.request(path);
+        expect(response.status, path).toBe(200);
+        return (await response.json()) as Record<string, unknown>;
+      };
+
+      // pay, as in the engine test: availability 50 (.35), latency 90 (.2), status 50 (.25),
+      // activity 100 (.1); quality has no data, so the counted weights sum to .9 and the score
+      // is 58 / .9. Lost points are share × (100 − score): availability .35/.9 × 50 = 19.44,
+      // status .25/.9 × 50 = 13.89, latency .2/.9 × 10 = 2.22; together 100 − 58/.9.
+      const pay = await get('/api/v1/health/integration/pay');
+      expect(pay).toMatchObject({ kind: 'integration', id: 'pay', computedAt: new Date(T).toISOString() });
+      expect(pay.score).toBeCloseTo(58 / 0.9, 9);
+      expect(pay.summary).toMatch(/^availability took 19\.4 points: availability 99\.500% over 30d/);
+      const components = pay.components as {
+        name: string;
+        weight: number;
+        share: number;
+        score: number | null;
+        value: number | string | null;
+        lost: number;
+        lowered: string | null;
+      }[];
+      expect(components.map((c) => [c.name, c.weight, c.score, c.value, c.lowered])).toEqual([
+        [
+          'availability',
+          0.35,
+          50,
+          expect.closeTo(0.5, 12),
+          'availability 99.500% over 30d against the SLO 99.000%: 50.0% of the error budget left (5 of 1000 checks and calls failed)',
+        ],
+        ['status', 0.25, 50, 'degraded', 'status is degraded'],
+        [
+          'latency',
+          0.2,
+          90,
+          0.9,
+          '10.0% of 1000 calls and probe runs in the last hour slower than the SLO latency 1000 ms',
+        ],
+        ['quality', 0.1, null, null, null],
+        ['activity', 0.1, 100, 1000, null],
+      ]);
+      const lost = Object.fromEntries(components.map((c) => [c.name, c.lost]));
+      expect(lost.availability).toBeCloseTo((0.35 / 0.9) * 50, 9);
+      expect(lost.status).toBeCloseTo((0.25 / 0.9) * 50, 9);
+      expect(lost.latency).toBeCloseTo((0.2 / 0.9) * 10, 9);
+      expect(lost.quality).toBe(0);
+      expect(components.reduce((n, c) => n + c.lost, 0)).toBeCloseTo(100 - 58 / 0.9, 9);
+      expect(components.find((c) => c.name === 'quality')?.share).toBe(0);
+      expect(components.find((c) => c.name === 'availability')?.share).toBeCloseTo(0.35 / 0.9, 12);
+
+      // Ecosystem: (4 × 58/.9 + 3 × 0) / 7, explained by its integrations.
+      const ecosystem = await get('/api/v1/health/ecosystem/all');
+      expect(ecosystem.score).toBeCloseTo((4 * (58 / 0.9)) / 7, 9);
+      expect((ecosystem.components as { name: string }[]).map((c) => c.name)).toEqual([
+        'integration:market-orders',
+        'integration:pay',
+      ]);
+
+      // pay is degraded: its radius (itself, erp-sync downstream, market-orders in its workflow)
+      // carries pay 100 + market-orders 50 EUR over 156 hours, all of it at risk.
+      expect(await get('/api/v1/integrations/pay/impact')).toEqual({
+        integration: 'pay',
+        status: 'degraded',
+        atRisk: true,
+        downstream: ['erp-sync'],
+        upstream: [],
+        workflows: ['checkout'],
+        workflowIntegrations: ['market-orders'],
+        participants: ['payco', 'shopx'],
+        revenuePerHour: [{ currency: 'EUR', amount: expect.closeTo(150 / 156, 12) }],
+        revenueAtRisk: [{ currency: 'EUR', amount: expect.closeTo(150 / 156, 12) }],
+      });
+      // market-orders has no status: the same revenue flows through it (pay is in its workflow),
+      // none of it at risk.
+      expect(await get('/api/v1/integrations/market-orders/impact')).toMatchObject({
+        status: 'unknown',
+        atRisk: false,
+        workflowIntegrations: ['pay'],
+        revenuePerHour: [{ currency: 'EUR', amount: expect.closeTo(150 / 156, 12) }],
+        revenueAtRisk: [{ currency: 'EUR', amount: 0 }],
+      });
+
+      type Kpi = { name: string; computedAt: string | null; values: { labels: object; value: number }[] };
+      const kpis = (await get('/api/v1/kpis')).items as Kpi[];
+      const kpi = (name: string) => kpis.find((k) => k.name === name) as Kpi;
+      expect(kpi('roi_ratio')).toMatchObject({
+        computedAt: new Date(T).toISOString(),
+        values: [{ labels: {}, value: expect.closeTo((150 + 3010 - 30_000) / 30_000, 12) }],
+      });
+      expect(kpi('active_users').values).toEqual([
+        { labels: { window: '1d' }, value: 1 },
+        { labels: { window: '7d' }, value: 2 },
+        { labels: { window: '30d' }, value: 3 },
+      ]);
+      expect(kpi('ecosystem_health_score').values[0]?.value).toBeCloseTo((4 * (58 / 0.9)) / 7, 9);
+      // Filtered: only the series of pay where the KPI has an integration label; others whole.
+      const filtered = (await get('/api/v1/kpis?integration=pay')).items as Kpi[];
+      const only = (name: string) => filtered.find((k) => k.name === name) as Kpi;
+      expect(only('transactions_total').values).toEqual([
+        { labels: { integration: 'pay', channel: 'web' }, value: 2 },
+      ]);
+      expect(only('integration_revenue_at_risk').values).toEqual([
+        {
+          labels: { integration: 'pay', tier: 'critical', participant: 'payco', currency: 'EUR' },
+          value: expect.closeTo(150 / 156, 12),
+        },
+      ]);
+      expect(only('active_users').values).toHaveLength(3);
+    } finally {
+      await telemetry.shutdown();
+      await store.close();
       await remove();
     }
   });

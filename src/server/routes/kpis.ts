@@ -122,16 +122,9 @@ export function registerKpiRoutes(app: OpenAPIHono, options: KpiRoutesOptions): 
         query: z.object({
           from: time.optional().openapi({ description: 'Start (ISO 8601; default 24 hours before `to`).' }),
           to: time.optional().openapi({ description: 'End (ISO 8601; default now).' }),
-          step: z.coerce
-            .number()
-            .int()
-            .min(1)
-            .max(86_400)
-            .optional()
-            .openapi({
-              description:
-                'Seconds between points: the last snapshot of each step (default: every snapshot).',
-            }),
+          step: z.coerce.number().int().min(1).max(86_400).optional().openapi({
+            description: 'Seconds between points: the last snapshot of each step (default: every snapshot).',
+          }),
           ...filterQuery,
         }),
       },
