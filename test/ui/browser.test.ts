@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_CHROMIUM, launchChromium, SCREENSHOTS } from './chromium.ts';
 import { startUiDemo, type UiDemo } from './demo-harness.ts';
 
+/** How long a poll waits: the full suite shares two cores with Prometheus and other browsers. */
+const POLL = { timeout: 10_000 };
+
 interface StatusItem {
   integration: string;
   status: string;
@@ -69,23 +72,24 @@ describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', () => {
     await edge('checkout-payment').focus();
     await page.keyboard.press('Enter');
     const panel = page.locator('#detail');
-    await expect.poll(() => panel.locator('h2').textContent()).toBe('Payment authorisation');
+    await expect.poll(() => panel.locator('h2').textContent(), POLL).toBe('Payment authorisation');
     // The KPI engine's explained score when it has one for this integration; "not available" before.
     const health = await fetch(`${demo.url}/api/v1/health/integration/checkout-payment`);
     const section = panel.locator('.detail-section', { hasText: 'Health score' });
-    if (health.status === 404) await expect.poll(() => section.textContent()).toContain('not available');
+    if (health.status === 404)
+      await expect.poll(() => section.textContent(), POLL).toContain('not available');
     else {
       const { summary } = (await health.json()) as { summary: string };
-      await expect.poll(() => section.locator('.score').textContent()).toMatch(/^\d+/);
+      await expect.poll(() => section.locator('.score').textContent(), POLL).toMatch(/^\d+/);
       expect(await section.locator('.summary').textContent()).toBe(summary);
     }
     const radius = panel.locator('.detail-section', { hasText: 'Blast radius' });
-    await expect.poll(() => radius.textContent()).toContain('Order to cash');
+    await expect.poll(() => radius.textContent(), POLL).toContain('Order to cash');
     // The blast radius is highlighted on the map, the rest dimmed.
     expect(await page.locator('#map.has-selection').count()).toBe(1);
     expect(await edge('checkout-payment').getAttribute('class')).toContain('selected');
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.locator('#map.has-selection').count()).toBe(0);
+    await expect.poll(() => page.locator('#map.has-selection').count(), POLL).toBe(0);
   });
 
   it('turns an edge red and outlines its blast radius without a reload when a partner goes down', async () => {
@@ -115,8 +119,8 @@ describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', () => {
     await edge('tpl-stock-files').focus();
     await page.keyboard.press('Enter');
     const panel = page.locator('#detail');
-    await expect.poll(() => panel.locator('h2').textContent()).toBe('Stock snapshots');
-    await expect.poll(() => panel.textContent()).toContain('connect_refused');
+    await expect.poll(() => panel.locator('h2').textContent(), POLL).toBe('Stock snapshots');
+    await expect.poll(() => panel.textContent(), POLL).toContain('connect_refused');
     expect(await panel.locator('.status-line').textContent()).toContain('Down');
     await page.screenshot({ path: join(SCREENSHOTS, 'map-detail.png') });
     await page.keyboard.press('Escape');
@@ -125,7 +129,7 @@ describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', () => {
   it('sorts and filters the integrations table', async () => {
     await page.click('nav.views a[href="#integrations"]');
     const rows = page.locator('#integrations-view tbody tr');
-    await expect.poll(() => rows.count()).toBeGreaterThan(20);
+    await expect.poll(() => rows.count(), POLL).toBeGreaterThan(20);
     const total = await rows.count();
     await page.click('#integrations-view button[data-sort="name"]');
     const names = await page.$$eval('#integrations-view tbody th button', (bs) =>
@@ -163,9 +167,9 @@ describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', () => {
 
   it('shows workflows, the KPI overview and discovered edges', async () => {
     await page.click('nav.views a[href="#workflows"]');
-    await expect.poll(() => page.locator('#workflows-view .workflow').count()).toBe(2);
+    await expect.poll(() => page.locator('#workflows-view .workflow').count(), POLL).toBe(2);
     await page.click('nav.views a[href="#kpis"]');
-    await expect.poll(() => page.locator('#kpis-view .card').count()).toBeGreaterThan(3);
+    await expect.poll(() => page.locator('#kpis-view .card').count(), POLL).toBeGreaterThan(3);
     const kpis = await fetch(`${demo.url}/api/v1/kpis`);
     if (kpis.status === 404)
       expect(await page.locator('#kpis-view .notice').textContent()).toContain('not available');
@@ -192,7 +196,7 @@ describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', () => {
     if (!known?.callee.system) await row.locator('select[name="to"]').selectOption('pim');
     await row.locator('input[name="id"]').fill('adopted-from-ui');
     await row.locator('button[type="submit"]').click();
-    await expect.poll(() => row.locator('.form-message').textContent()).toContain('adopted-from-ui');
+    await expect.poll(() => row.locator('.form-message').textContent(), POLL).toContain('adopted-from-ui');
     await page.click('nav.views a[href="#map"]');
     await expect.poll(() => edge('adopted-from-ui').count(), { timeout: 10_000 }).toBe(1);
   });
@@ -220,7 +224,7 @@ describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', () => {
     expect(overflow as number).toBeLessThanOrEqual(0);
     await narrow.locator('#map .node[data-id="integration-hub"]').focus();
     await narrow.keyboard.press('Enter');
-    await expect.poll(() => narrow.locator('#detail h2').textContent()).toBe('Integration hub');
+    await expect.poll(() => narrow.locator('#detail h2').textContent(), POLL).toBe('Integration hub');
     const panel = await narrow.locator('#detail').boundingBox();
     const map = await narrow.locator('#map').boundingBox();
     expect(panel?.y).toBeGreaterThan((map?.y ?? 0) + (map?.height ?? 0) - 1);
