@@ -211,6 +211,10 @@ export const ingestSettingsSchema = z.strictObject({
     description:
       'Most events plus spans accepted but not yet committed; a request that would pass it gets 429 (default 200000).',
   }),
+  parserThreads: z.int().min(0).max(16).default(1).meta({
+    description:
+      'Worker threads that parse and validate event batches, beside the thread that commits them (default 1; 0 parses on the main thread).',
+  }),
   retryAfter: boundedDuration('1s')
     .prefault('1s')
     .meta({ description: 'Retry-After sent with 429 and 503 (default 1s).' }),

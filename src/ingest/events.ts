@@ -2,15 +2,16 @@ import {
   EventBatchError,
   type EventFormat,
   type EventProblem,
-  eventHash,
   type IngestEvent,
-  parseEventBatch,
 } from '../../collector/events/index.ts';
 import type { ApiToken, EventRecord } from '../../db/index.ts';
 import type { CatalogView } from './catalog-view.ts';
+import { throwParseFailure } from './event-parser.ts';
+import { createEventParserPool, type EventParserPool } from './event-parser-pool.ts';
 import type { IngestQueue } from './queue.ts';
 import type { IngestTotals } from './totals.ts';
-import { parseJson } from './traces.ts';
+
+const INLINE = createEventParserPool({ threads: 0 });
 
 export interface EventIngestOptions {
   queue: IngestQueue;
@@ -20,6 +21,8 @@ export interface EventIngestOptions {
   maxFutureSkewMs: number;
   /** An event naming a participant or integration not in the catalog: reject the batch, or keep it unattributed. */
   unknownReferences: 'reject' | 'unattributed';
+  /** Where batches are parsed; inline on the calling thread when absent. */
+  parser?: EventParserPool;
   now?: () => number;
 }
 
@@ -68,11 +71,13 @@ export function createEventIngest(options: EventIngestOptions): EventIngest {
   return {
     async ingest(body, format, token) {
       const receivedAt = now();
-      const events = parseEventBatch(parseJson(body), format, {
+      const parsed = await (options.parser ?? INLINE).parse(body, format, {
         maxBatch: options.maxBatch,
         now: receivedAt,
         maxFutureSkewMs: options.maxFutureSkewMs,
       });
+      if (!parsed.ok) throwParseFailure(parsed);
+      const { events, hashes } = parsed;
       const bound = token?.participantId ?? undefined;
       if (bound !== undefined) {
         const foreign = events.flatMap((e, index) =>
@@ -95,7 +100,7 @@ export function createEventIngest(options: EventIngestOptions): EventIngest {
       const catalog = await options.catalog.refresh();
       const unknown: EventProblem[] = [];
       const records = events.map((event, index): EventRecord => {
-        const hash = eventHash(event);
+        const hash = hashes[index] as string;
         const participant = event.participant ?? bound;
         const record = toRecord(event, hash, participant);
         if (participant !== undefined && !catalog.participantIds.has(participant)) {

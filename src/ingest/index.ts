@@ -8,6 +8,7 @@ import {
 } from '../metrics/index.ts';
 import type { SnapshotGauges } from '../telemetry/index.ts';
 import { type CatalogView, createCatalogView } from './catalog-view.ts';
+import { createEventParserPool } from './event-parser-pool.ts';
 import { createEventIngest, type EventIngest } from './events.ts';
 import { createIngestQueue, type IngestQueue } from './queue.ts';
 import { createIngestTotals, type IngestTotals } from './totals.ts';
@@ -79,7 +80,13 @@ export async function startIngest(options: StartIngestOptions): Promise<Ingest> 
     maxActiveWorkflowRuns: settings.traces.maxActiveWorkflowRuns,
     logger,
   });
+  const parser = createEventParserPool({
+    threads: settings.ingest.parserThreads,
+    onError: (error) => logger.error({ err: error }, 'event parser thread failed; started a new one'),
+  });
+  await parser.ready();
   const events = createEventIngest({
+    parser,
     queue,
     catalog,
     totals,
@@ -119,6 +126,7 @@ export async function startIngest(options: StartIngestOptions): Promise<Ingest> 
       clearInterval(timer);
       await sweep();
       await queue.drain();
+      await parser.close();
     },
   };
 }
