@@ -63,7 +63,8 @@ export interface KpiMethods {
    * Folds up to `limit` events that arrived after the watermark into the KPI rollups, in one
    * transaction with the new watermark. An event counts at its effective time,
    * max(time, receivedAt − lateness): a late event inside the lateness window lands where it
-   * happened, a later one at the edge of the window.
+   * happened, a later one at the edge of the window. The batch is read and aggregated before
+   * the write transaction, so the write lock is held only while the aggregates are added.
    */
   foldKpiEvents(options: { lateness: number; limit: number; now: number }): Promise<KpiFoldResult>;
   /**

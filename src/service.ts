@@ -97,7 +97,20 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       settings,
       gauges: telemetry.gauges,
       quality: () => quality.health().systems,
+      worker:
+        settings.storage.path === ':memory:'
+          ? undefined
+          : {
+              store: {
+                path: settings.storage.path,
+                busyTimeout: settings.storage.busyTimeout,
+                synchronous: settings.storage.synchronous,
+              },
+              logger: logger.child({ component: 'kpis' }),
+            },
     });
+    // Pushed before the scheduler's stop, so it runs after it: the job in flight ends first.
+    stops.push(() => kpis.stop(settings.server.shutdownTimeout));
 
     const ingest = await startIngest({
       store,

@@ -25,66 +25,100 @@ SELECT e.type, e.seq, max(e.time, e.received_at - @lateness),
 FROM events e LEFT JOIN integrations i ON i.id = e.integration_id
 WHERE e.seq > @from AND e.seq <= @to`;
 
-/** Each statement aggregates the batch in the database and adds to its rollup. */
-const FOLD_STATEMENTS = [
-  `INSERT INTO kpi_transaction_days (day, integration_id, currency, count, amount)
-   SELECT (at / ${DAY}) * ${DAY}, integration, coalesce(currency, ''), count(*), coalesce(sum(amount), 0)
-   FROM temp.kpi_batch WHERE type = 'transaction' GROUP BY 1, 2, 3
-   ON CONFLICT DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`,
-  `INSERT INTO kpi_totals (metric, k1, k2, k3, value)
-   SELECT * FROM (
-     SELECT 'transactions', integration, channel, '', count(*) FROM temp.kpi_batch WHERE type = 'transaction' GROUP BY 2, 3
+/**
+ * One rollup's share of a fold: `select` aggregates the batch (it reads only temporary tables and
+ * the catalog), `into` and `set` add the aggregate to the rollup. The aggregate is staged in a
+ * temporary table before the write transaction starts, so the write lock is held only for the
+ * upserts of aggregated rows, not for reading and grouping the events.
+ */
+interface FoldStep {
+  into: string;
+  select: string;
+  /** The ON CONFLICT DO UPDATE assignments; none for a plain insert. */
+  set?: string;
+}
+
+const FOLD_STEPS: FoldStep[] = [
+  {
+    into: 'kpi_transaction_days (day, integration_id, currency, count, amount)',
+    select: `SELECT (at / ${DAY}) * ${DAY}, integration, coalesce(currency, ''), count(*), coalesce(sum(amount), 0)
+   FROM temp.kpi_batch WHERE type = 'transaction' GROUP BY 1, 2, 3`,
+    set: 'count = count + excluded.count, amount = amount + excluded.amount',
+  },
+  {
+    into: 'kpi_totals (metric, k1, k2, k3, value)',
+    select: `SELECT 'transactions', integration, channel, '', count(*) FROM temp.kpi_batch WHERE type = 'transaction' GROUP BY 2, 3
      UNION ALL SELECT 'revenue', channel, participant, coalesce(currency, ''), coalesce(sum(amount), 0)
        FROM temp.kpi_batch WHERE type = 'transaction' GROUP BY 2, 3, 4
      UNION ALL SELECT 'handoffs', integration, '', '', sum(num) FROM temp.kpi_batch WHERE type = 'handoff.automated' GROUP BY 2
      UNION ALL SELECT 'docs_views', '', '', '', count(*) FROM temp.kpi_batch WHERE type = 'docs.view' HAVING count(*) > 0
      UNION ALL SELECT 'developer_activity', '', '', '', count(*) FROM temp.kpi_batch WHERE type = 'developer.activity' HAVING count(*) > 0
      UNION ALL SELECT 'tickets_opened', integration, '', '', count(*) FROM temp.kpi_batch WHERE type = 'ticket.opened' GROUP BY 2
-     UNION ALL SELECT 'tickets_closed', integration, '', '', count(*) FROM temp.kpi_batch WHERE type = 'ticket.closed' GROUP BY 2
-   ) WHERE true
-   ON CONFLICT DO UPDATE SET value = value + excluded.value`,
-  `INSERT INTO kpi_days (metric, day, k1, value)
-   SELECT 'handoffs', (at / ${DAY}) * ${DAY}, integration, sum(num) FROM temp.kpi_batch
-   WHERE type = 'handoff.automated' GROUP BY 2, 3
-   ON CONFLICT DO UPDATE SET value = value + excluded.value`,
-  `INSERT INTO kpi_users (user_id, last_seen)
-   SELECT user, max(at) FROM temp.kpi_batch WHERE type = 'user.active' AND user IS NOT NULL GROUP BY user
-   ON CONFLICT DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)`,
-  `INSERT INTO kpi_customers (customer_id, currency, revenue, transactions, last_seen, ecosystem)
-   SELECT b.customer, coalesce(b.currency, ''), coalesce(sum(b.amount), 0), count(*), max(b.at),
+     UNION ALL SELECT 'tickets_closed', integration, '', '', count(*) FROM temp.kpi_batch WHERE type = 'ticket.closed' GROUP BY 2`,
+    set: 'value = value + excluded.value',
+  },
+  {
+    into: 'kpi_days (metric, day, k1, value)',
+    select: `SELECT 'handoffs', (at / ${DAY}) * ${DAY}, integration, sum(num) FROM temp.kpi_batch
+   WHERE type = 'handoff.automated' GROUP BY 2, 3`,
+    set: 'value = value + excluded.value',
+  },
+  {
+    into: 'kpi_users (user_id, last_seen)',
+    select: `SELECT user, max(at) FROM temp.kpi_batch WHERE type = 'user.active' AND user IS NOT NULL GROUP BY user`,
+    set: 'last_seen = max(last_seen, excluded.last_seen)',
+  },
+  {
+    into: 'kpi_customers (customer_id, currency, revenue, transactions, last_seen, ecosystem)',
+    select: `SELECT b.customer, coalesce(b.currency, ''), coalesce(sum(b.amount), 0), count(*), max(b.at),
      max(CASE WHEN p.role IS NOT NULL AND p.role NOT IN ${OURS} THEN 1 ELSE 0 END)
    FROM temp.kpi_batch b LEFT JOIN participants p ON p.id = b.participant
-   WHERE b.type = 'transaction' AND b.customer IS NOT NULL GROUP BY 1, 2
-   ON CONFLICT DO UPDATE SET revenue = revenue + excluded.revenue,
+   WHERE b.type = 'transaction' AND b.customer IS NOT NULL GROUP BY 1, 2`,
+    set: `revenue = revenue + excluded.revenue,
      transactions = transactions + excluded.transactions,
      last_seen = max(last_seen, excluded.last_seen), ecosystem = max(ecosystem, excluded.ecosystem)`,
-  `INSERT INTO kpi_customer_routes (customer_id, channel, participant_id, last_seen)
-   SELECT customer, channel, participant, max(at) FROM temp.kpi_batch
-   WHERE type = 'transaction' AND customer IS NOT NULL GROUP BY 1, 2, 3
-   ON CONFLICT DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)`,
-  `INSERT INTO kpi_channels (channel, first_revenue_at)
-   SELECT channel, min(at) FROM temp.kpi_batch
-   WHERE type = 'transaction' AND amount > 0 AND channel != '' GROUP BY 1
-   ON CONFLICT DO UPDATE SET first_revenue_at = min(first_revenue_at, excluded.first_revenue_at)`,
-  `INSERT INTO kpi_participant_activity (participant_id, last_event_at)
-   SELECT participant, max(at) FROM temp.kpi_batch WHERE participant != '' GROUP BY 1
-   ON CONFLICT DO UPDATE SET last_event_at = max(last_event_at, excluded.last_event_at)`,
-  `INSERT INTO kpi_stages (participant_id, stage, first_at)
-   SELECT participant, key, min(at) FROM temp.kpi_batch
-   WHERE type = 'participant.stage' AND participant != '' AND key IS NOT NULL GROUP BY 1, 2
-   ON CONFLICT DO UPDATE SET first_at = min(first_at, excluded.first_at)`,
-  `INSERT INTO kpi_tickets (ticket, integration_id, opened_at, closed_at)
-   SELECT key, max(integration), min(CASE WHEN type = 'ticket.opened' THEN at END),
+  },
+  {
+    into: 'kpi_customer_routes (customer_id, channel, participant_id, last_seen)',
+    select: `SELECT customer, channel, participant, max(at) FROM temp.kpi_batch
+   WHERE type = 'transaction' AND customer IS NOT NULL GROUP BY 1, 2, 3`,
+    set: 'last_seen = max(last_seen, excluded.last_seen)',
+  },
+  {
+    into: 'kpi_channels (channel, first_revenue_at)',
+    select: `SELECT channel, min(at) FROM temp.kpi_batch
+   WHERE type = 'transaction' AND amount > 0 AND channel != '' GROUP BY 1`,
+    set: 'first_revenue_at = min(first_revenue_at, excluded.first_revenue_at)',
+  },
+  {
+    into: 'kpi_participant_activity (participant_id, last_event_at)',
+    select: `SELECT participant, max(at) FROM temp.kpi_batch WHERE participant != '' GROUP BY 1`,
+    set: 'last_event_at = max(last_event_at, excluded.last_event_at)',
+  },
+  {
+    into: 'kpi_stages (participant_id, stage, first_at)',
+    select: `SELECT participant, key, min(at) FROM temp.kpi_batch
+   WHERE type = 'participant.stage' AND participant != '' AND key IS NOT NULL GROUP BY 1, 2`,
+    set: 'first_at = min(first_at, excluded.first_at)',
+  },
+  {
+    into: 'kpi_tickets (ticket, integration_id, opened_at, closed_at)',
+    select: `SELECT key, max(integration), min(CASE WHEN type = 'ticket.opened' THEN at END),
      max(CASE WHEN type = 'ticket.closed' THEN at END)
-   FROM temp.kpi_batch WHERE type IN ('ticket.opened', 'ticket.closed') AND key IS NOT NULL GROUP BY 1
-   ON CONFLICT DO UPDATE SET
-     integration_id = CASE WHEN integration_id = '' THEN excluded.integration_id ELSE integration_id END,
+   FROM temp.kpi_batch WHERE type IN ('ticket.opened', 'ticket.closed') AND key IS NOT NULL GROUP BY 1`,
+    set: `integration_id = CASE WHEN integration_id = '' THEN excluded.integration_id ELSE integration_id END,
      opened_at = coalesce(min(opened_at, excluded.opened_at), opened_at, excluded.opened_at),
      closed_at = coalesce(max(closed_at, excluded.closed_at), closed_at, excluded.closed_at)`,
-  `INSERT INTO kpi_feedback (seq, participant_id, at, score, sentiment, scored)
-   SELECT seq, participant, at, num, NULL, 0 FROM temp.kpi_batch
+  },
+  {
+    into: 'kpi_feedback (seq, participant_id, at, score, sentiment, scored)',
+    select: `SELECT seq, participant, at, num, NULL, 0 FROM temp.kpi_batch
    WHERE type = 'feedback' AND participant != '' AND num IS NOT NULL`,
+  },
 ];
+
+/** The staging table of step `i`: its aggregate, computed outside the write transaction. */
+const stageTable = (i: number) => `kpi_stage_${i}`;
 
 const SEAL_STATEMENTS = [
   `INSERT INTO kpi_call_days (integration_id, day, calls, errors)
@@ -144,6 +178,8 @@ export function createKpiMethods(db: SqliteDb): KpiMethods {
 
   function prepare() {
     client.exec(BATCH_TABLE);
+    for (const [i, step] of FOLD_STEPS.entries())
+      client.exec(`CREATE TEMP TABLE IF NOT EXISTS ${stageTable(i)} AS ${step.select} LIMIT 0`);
     return {
       watermarks: client.prepare<[], { seq: number; minute: number }>(
         "SELECT seq, minute FROM kpi_watermarks WHERE name = 'kpi'",
@@ -159,7 +195,13 @@ export function createKpiMethods(db: SqliteDb): KpiMethods {
       ),
       clearBatch: client.prepare('DELETE FROM temp.kpi_batch'),
       fillBatch: client.prepare(FILL_BATCH),
-      fold: FOLD_STATEMENTS.map((s) => client.prepare(s)),
+      stage: FOLD_STEPS.map((step, i) => ({
+        clear: client.prepare(`DELETE FROM temp.${stageTable(i)}`),
+        fill: client.prepare(`INSERT INTO temp.${stageTable(i)} ${step.select}`),
+        apply: client.prepare(
+          `INSERT INTO ${step.into} SELECT * FROM temp.${stageTable(i)} WHERE true${step.set ? ` ON CONFLICT DO UPDATE SET ${step.set}` : ''}`,
+        ),
+      })),
       firstMinute: client.prepare<[], { minute: number | null }>(
         'SELECT min(minute) AS minute FROM request_minutes',
       ),
@@ -182,18 +224,44 @@ export function createKpiMethods(db: SqliteDb): KpiMethods {
     return prepared;
   };
 
-  const fold = client.transaction((lateness: number, limit: number, now: number) => {
+  /**
+   * Reads the next batch after `from` and aggregates it into the staging tables. Writes only
+   * temporary tables, so outside a write transaction it takes no lock that ingest waits on.
+   */
+  function stageBatch(lateness: number, from: number, limit: number) {
     const s = statements();
-    const from = s.watermarks.get()?.seq ?? 0;
     const end = s.batchEnd.get(from, limit);
-    if (!end || end.n === 0 || end.seq === null) return { events: 0, watermark: from };
+    if (!end || end.n === 0 || end.seq === null) return undefined;
     s.clearBatch.run();
     s.fillBatch.run({ lateness, from, to: end.seq });
-    for (const statement of s.fold) statement.run();
+    for (const step of s.stage) {
+      step.clear.run();
+      step.fill.run();
+    }
     s.clearBatch.run();
-    s.saveSeq.run(end.seq, now);
-    return { events: end.n, watermark: end.seq };
-  });
+    return { seq: end.seq, n: end.n };
+  }
+
+  const stage = client.transaction(stageBatch);
+
+  const apply = client.transaction(
+    (
+      lateness: number,
+      limit: number,
+      now: number,
+      from: number,
+      staged: { seq: number; n: number } | undefined,
+    ) => {
+      const s = statements();
+      const current = s.watermarks.get()?.seq ?? 0;
+      // Another connection folded in between: stage again, now under the lock.
+      const batch = current === from ? staged : stageBatch(lateness, current, limit);
+      if (!batch) return { events: 0, watermark: current };
+      for (const step of s.stage) step.apply.run();
+      s.saveSeq.run(batch.seq, now);
+      return { events: batch.n, watermark: batch.seq };
+    },
+  );
 
   const seal = client.transaction((until: number, now: number) => {
     const s = statements();
@@ -214,7 +282,10 @@ export function createKpiMethods(db: SqliteDb): KpiMethods {
 
   return {
     async foldKpiEvents({ lateness, limit, now }) {
-      return fold.immediate(lateness, limit, now);
+      const from = statements().watermarks.get()?.seq ?? 0;
+      const staged = stage.deferred(lateness, from, limit);
+      if (!staged) return { events: 0, watermark: from };
+      return apply.immediate(lateness, limit, now, from, staged);
     },
 
     async sealKpiCalls({ until, now }) {

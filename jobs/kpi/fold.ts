@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { KpiStore } from './types.ts';
 
 export interface KpiFoldOptions {
@@ -39,6 +40,8 @@ export function createKpiFold(
       });
       events += result.events;
       if (result.events < options.batchSize || signal?.aborted) break;
+      // Let messages (an abort) and other work in between two transactions.
+      await nextTurn();
     }
     const until = Math.floor((now - options.lateness) / 60_000) * 60_000;
     const sealed = await options.store.sealKpiCalls({ until, now });

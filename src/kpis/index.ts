@@ -1,7 +1,16 @@
-import type { Store } from '../../db/index.ts';
-import { KPI_FAMILIES, type KpiFamily, kpiJobName, kpiJobs } from '../../jobs/kpi/index.ts';
+import type { Store, StoreOptions } from '../../db/index.ts';
+import {
+  createKpiRunner,
+  KPI_FAMILIES,
+  type KpiFamily,
+  type KpiRunner,
+  kpiJobName,
+  scheduleKpiRuns,
+  startKpiWorker,
+} from '../../jobs/kpi/index.ts';
 import type { Job } from '../../jobs/scheduler.ts';
 import type { Settings } from '../config/index.ts';
+import type { Logger } from '../logger.ts';
 import { registerKpiMetrics } from '../metrics/kpi-metrics.ts';
 import type { SnapshotGauges } from '../telemetry/index.ts';
 import { createKpiState, type KpiState } from './state.ts';
@@ -16,6 +25,11 @@ export interface KpisOptions {
   gauges?: SnapshotGauges;
   /** Worst data-quality outcome per system, from the quality collector. */
   quality?: () => ReadonlyMap<string, string>;
+  /**
+   * Run the jobs' database work on a worker thread with its own connection to this file (the
+   * service does); leave out to run it on this thread over `store` (tests, `:memory:`).
+   */
+  worker?: { store: StoreOptions; logger: Logger };
 }
 
 export interface Kpis {
@@ -24,6 +38,8 @@ export interface Kpis {
   /** Their names, to run once at start-up. */
   jobNames: string[];
   state: KpiState;
+  /** Waits for a run in flight (up to `timeoutMs`) and ends the worker, if any. */
+  stop(timeoutMs: number): Promise<void>;
 }
 
 /**
@@ -37,10 +53,8 @@ export function startKpis(options: KpisOptions): Kpis {
   const settings = options.settings.kpis;
   const state = createKpiState();
   if (options.gauges) registerKpiMetrics(options.gauges, state);
-  if (!settings.enabled) return { jobs: [], jobNames: [], state };
-  const jobs = kpiJobs({
-    store: options.store,
-    schedules: settings.schedules as Record<KpiFamily, string>,
+  if (!settings.enabled) return { jobs: [], jobNames: [], state, stop: async () => {} };
+  const runner = {
     lateness: settings.lateness,
     batchSize: settings.batchSize,
     snapshotInterval: settings.snapshotInterval,
@@ -50,7 +64,18 @@ export function startKpis(options: KpisOptions): Kpis {
       satisfactionWeight: settings.satisfactionWeight,
     },
     quality: options.quality,
+  };
+  let run: KpiRunner;
+  let stop: (timeoutMs: number) => Promise<void> = async () => {};
+  if (options.worker) {
+    const worker = startKpiWorker({ ...runner, ...options.worker });
+    run = worker.run;
+    stop = worker.stop;
+  } else run = createKpiRunner({ ...runner, store: options.store });
+  const jobs = scheduleKpiRuns({
+    schedules: settings.schedules as Record<KpiFamily, string>,
     publish: state.publish,
+    run,
   });
-  return { jobs, jobNames: KPI_FAMILIES.map(kpiJobName), state };
+  return { jobs, jobNames: KPI_FAMILIES.map(kpiJobName), state, stop };
 }

@@ -1,11 +1,17 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EventRecord, openStore, ROLLUP_DURATION_BUCKETS_SECONDS, type Store } from '../../db/index.ts';
 import {
   createKpiCatalog,
+  createKpiRunner,
   type HealthReport,
+  KPI_FAMILIES,
   type KpiFamily,
+  type KpiRunResult,
   type KpiValues,
   kpiJobs,
+  startKpiWorker,
 } from '../../jobs/kpi/index.ts';
 import { applyCatalog } from '../../src/catalog/index.ts';
 import { createKpiState } from '../../src/kpis/index.ts';
@@ -616,5 +622,70 @@ describe('KPI API over computed scores', () => {
       await store.close();
       await remove();
     }
+  });
+});
+
+describe('KPI worker', () => {
+  const signal = new AbortController().signal;
+  const options = { lateness: 10 * MIN, batchSize: 1000, snapshotInterval: 5 * MIN, health: HEALTH };
+  let dir: { dir: string; remove: () => Promise<void> };
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+  afterEach(async () => {
+    await dir.remove();
+  });
+
+  it('computes on its own connection what the jobs compute in this thread', async () => {
+    const config = configFrom(CATALOG, dir.dir);
+    const path = config.settings.storage.path;
+    const store = openStore({ path });
+    await applyCatalog(store, config, { source: 'test', now: T - 10 * DAY });
+    await load(store);
+    const worker = startKpiWorker({ ...options, store: { path }, logger: silentLogger });
+    const onWorker = new Map<KpiFamily, KpiRunResult>();
+    for (const family of KPI_FAMILIES) onWorker.set(family, await worker.run(family, T, signal));
+    await worker.stop(5_000);
+    // The worker folded every event; in this thread the fold finds nothing new, the values agree.
+    expect(onWorker.get('participation')?.folded.events).toBe(dataset().length);
+    expect((await store.kpiWatermarks()).seq).toBe(dataset().length);
+    const inThread = createKpiRunner({ ...options, store });
+    for (const family of KPI_FAMILIES) {
+      const { values, report, folded } = await inThread(family, T, signal);
+      expect(folded).toEqual({ events: 0, minutes: 0 });
+      expect(onWorker.get(family)?.values).toEqual(values);
+      expect(onWorker.get(family)?.report).toEqual(report);
+    }
+    expect(onWorker.get('health')?.report?.integrations.get('pay')?.score).toBeTypeOf('number');
+    await store.close();
+  });
+
+  it('fails the run when the worker crashes and starts a fresh one for the next', async () => {
+    // A file where the database folder should be: the worker cannot open the store and dies.
+    const blocker = join(dir.dir, 'blocked');
+    await writeFile(blocker, '');
+    const worker = startKpiWorker({
+      ...options,
+      store: { path: join(blocker, 'kpi.db') },
+      logger: silentLogger,
+    });
+    await expect(worker.run('usage', T, signal)).rejects.toThrow(/kpi worker crashed/);
+    await rm(blocker);
+    await mkdir(blocker);
+    const run = await worker.run('usage', T, signal);
+    expect(run.values.transactions_total).toEqual([]);
+    await worker.stop(5_000);
+  });
+
+  it('stops after the run in flight and runs nothing after', async () => {
+    const worker = startKpiWorker({
+      ...options,
+      store: { path: join(dir.dir, 'kpi.db') },
+      logger: silentLogger,
+    });
+    const inFlight = worker.run('qualitative', T, signal);
+    await worker.stop(5_000);
+    expect((await inFlight).values.docs_views_total).toEqual([{ labels: {}, value: 0 }]);
+    await expect(worker.run('usage', T, signal)).rejects.toThrow('kpi worker stopped');
   });
 });
