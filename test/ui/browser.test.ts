@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_CHROMIUM, launchChromium, SCREENSHOTS } from './chromium.ts';
 import { startUiDemo, type UiDemo } from './demo-harness.ts';
 
-/** How long a poll waits: the full suite shares two cores with Prometheus and other browsers. */
-const POLL = { timeout: 10_000 };
+/** How long a poll waits (30 s): the full suite shares two cores with Prometheus and other browsers. */
+const POLL = { timeout: 30_000 };
 
 interface StatusItem {
   integration: string;
@@ -16,7 +16,7 @@ interface StatusItem {
  * The web UI in real headless Chromium, on the demo (simulated partners, traffic and datasets),
  * its simulator on free ports and its clock driven by the test.
  */
-describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', () => {
+describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', { timeout: 90_000 }, () => {
   let demo: UiDemo;
   let browser: Browser;
   let page: Page;
@@ -101,7 +101,7 @@ describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', () => {
     for (let i = 0; i < 3; i++)
       await fetch(`${demo.url}/api/v1/integrations/tpl-stock-files/probe`, { method: 'POST' });
     await expect
-      .poll(() => edge('tpl-stock-files').getAttribute('data-status'), { timeout: 10_000 })
+      .poll(() => edge('tpl-stock-files').getAttribute('data-status'), { timeout: 30_000 })
       .toBe('down');
     const style = (el: unknown) =>
       (globalThis as unknown as { getComputedStyle(e: unknown): { stroke: string } }).getComputedStyle(el)
@@ -110,7 +110,7 @@ describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', () => {
     expect(await edge('tpl-stock-files').locator('.glyph text').textContent()).toBe('✕');
     // Downstream of the hub: orders to the warehouse are at risk, and the warehouse system itself.
     await expect
-      .poll(() => edge('order-fulfilment').getAttribute('class'), { timeout: 5_000 })
+      .poll(() => edge('order-fulfilment').getAttribute('class'), { timeout: 30_000 })
       .toContain('at-risk');
     expect(await page.locator('#map .node[data-id="wms"]').getAttribute('class')).toContain('at-risk');
     expect(await page.evaluate('window.marker')).toBe(true); // the same page: no reload
@@ -198,7 +198,7 @@ describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', () => {
     await row.locator('button[type="submit"]').click();
     await expect.poll(() => row.locator('.form-message').textContent(), POLL).toContain('adopted-from-ui');
     await page.click('nav.views a[href="#map"]');
-    await expect.poll(() => edge('adopted-from-ui').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => edge('adopted-from-ui').count(), { timeout: 30_000 }).toBe(1);
   });
 
   it('loads the status page with groups, 30 days of uptime and the incident', async () => {
