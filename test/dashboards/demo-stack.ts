@@ -29,6 +29,8 @@ export interface DemoStack {
   startOutage(): Promise<void>;
   /** Prometheus's output so far, for failure messages. */
   prometheusLog(): string;
+  /** Runs every scheduled job whose name starts with `prefix` now, one after another. */
+  runJobs(prefix: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -122,6 +124,10 @@ export async function startDemoStack(options: { scrapeInterval: string }): Promi
       url: service.url,
       prometheus,
       prometheusLog: () => log,
+      async runJobs(prefix) {
+        for (const name of service.scheduler.jobNames())
+          if (name.startsWith(prefix)) await service.scheduler.runNow(name);
+      },
       async startOutage() {
         offset = CYCLE_MS - ((Date.now() + offset) % CYCLE_MS) + 5_000 + offset;
         if (!inOutage(now())) throw new Error('the simulator clock is not in an outage window');
