@@ -1,7 +1,6 @@
 import { openStore, PRUNABLE_KINDS, type PrunableKind, type Store } from '../db/index.ts';
 import { availabilityJob, createScheduler, retentionJob, type Scheduler } from '../jobs/index.ts';
 import { createKpiCatalog } from '../jobs/kpi/index.ts';
-import { createRateLimiter, createTokenResolver } from './auth/index.ts';
 import { applyCatalog, describeApply } from './catalog/index.ts';
 import type { Config } from './config/index.ts';
 import { type Ingest, startIngest } from './ingest/index.ts';
@@ -11,7 +10,7 @@ import { createIntegrationLabelCache, createJobMetrics, registerCatalogMetrics }
 import { createNotifier, type Notifier } from './notifications/index.ts';
 import { type Probing, startProbing } from './probing/index.ts';
 import { startQuality } from './quality/index.ts';
-import { createApp, type HttpServer, startHttpServer } from './server/index.ts';
+import { authOptions, createApp, type HttpServer, startHttpServer } from './server/index.ts';
 import { startTelemetry, type Telemetry } from './telemetry/index.ts';
 import { VERSION } from './version.ts';
 
@@ -159,28 +158,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       schedulerRunning: () => jobs.isRunning(),
       version: VERSION,
       status: { probing: prober, labels, maintenance: () => config.maintenance },
-      auth: {
-        enabled: settings.auth.enabled,
-        protectMetrics: settings.auth.protectMetrics,
-        resolver: createTokenResolver(store),
-        limiter: createRateLimiter({
-          ratePerSecond: settings.auth.rateLimit.requestsPerSecond,
-          burst: settings.auth.rateLimit.burst,
-        }),
+      auth: authOptions(store, settings.auth, {
         onReject: (reason, path) => {
           if (path.startsWith('/v1/'))
             ingest.totals.reject(path === '/v1/traces' ? 'traces' : 'events', reason);
         },
-      },
-      ingest: {
-        traces: ingest.traces,
-        events: ingest.events,
-        totals: ingest.totals,
-        maxBodySize: settings.ingest.maxBodySize,
-        maxDecodedBodySize: settings.ingest.maxDecodedBodySize,
-        retryAfterSeconds: Math.max(1, Math.ceil(settings.ingest.retryAfter / 1000)),
-      },
-      edges: { onCatalogChanged: () => void ingest.catalog.refresh({ force: true }) },
+      }),
+      ingest: ingest.routes,
+      edges: { onCatalogChanged: ingest.catalogChanged },
       kpis: { state: kpis.state, catalog: createKpiCatalog(store) },
     });
     const server: HttpServer = await startHttpServer({

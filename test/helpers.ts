@@ -7,7 +7,6 @@ import { pino } from 'pino';
 import { initialState } from '../collector/status/hysteresis.ts';
 import { openStore, ROLLUP_DURATION_BUCKETS_SECONDS, type StatusState, type Store } from '../db/index.ts';
 import { createKpiCatalog } from '../jobs/kpi/index.ts';
-import { createRateLimiter, createTokenResolver } from '../src/auth/index.ts';
 import { applyCatalog } from '../src/catalog/index.ts';
 import { type Config, loadConfig, parseConfig } from '../src/config/index.ts';
 import { type Ingest, startIngest } from '../src/ingest/index.ts';
@@ -22,7 +21,7 @@ import {
   registerProbeMetrics,
 } from '../src/metrics/index.ts';
 import { registerQualityMetrics } from '../src/metrics/quality-metrics.ts';
-import { createApp } from '../src/server/index.ts';
+import { authOptions, createApp } from '../src/server/index.ts';
 import { startTelemetry, type Telemetry } from '../src/telemetry/index.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -119,24 +118,9 @@ export async function startTestApp(config: Config): Promise<TestApp> {
     logger: silentLogger,
     schedulerRunning: () => schedulerRunning.value,
     version: 'test',
-    auth: {
-      enabled: settings.auth.enabled,
-      protectMetrics: settings.auth.protectMetrics,
-      resolver: createTokenResolver(store, { ttlMs: 0 }),
-      limiter: createRateLimiter({
-        ratePerSecond: settings.auth.rateLimit.requestsPerSecond,
-        burst: settings.auth.rateLimit.burst,
-      }),
-    },
-    ingest: {
-      traces: ingest.traces,
-      events: ingest.events,
-      totals: ingest.totals,
-      maxBodySize: settings.ingest.maxBodySize,
-      maxDecodedBodySize: settings.ingest.maxDecodedBodySize,
-      retryAfterSeconds: Math.max(1, Math.ceil(settings.ingest.retryAfter / 1000)),
-    },
-    edges: { onCatalogChanged: () => void ingest.catalog.refresh({ force: true }) },
+    auth: authOptions(store, settings.auth, { tokenCacheMs: 0 }),
+    ingest: ingest.routes,
+    edges: { onCatalogChanged: ingest.catalogChanged },
     kpis: { state: kpis.state, catalog: createKpiCatalog(store) },
   });
   return {

@@ -37,6 +37,17 @@ export interface Ingest {
   queue: IngestQueue;
   totals: IngestTotals;
   catalog: CatalogView;
+  /** What the HTTP routes need: the pipelines, the totals and the body bounds from settings. */
+  routes: {
+    traces: TraceIngest;
+    events: EventIngest;
+    totals: IngestTotals;
+    maxBodySize: number;
+    maxDecodedBodySize: number;
+    retryAfterSeconds: number;
+  };
+  /** Re-reads the catalog now, e.g. after the API adopted an edge. */
+  catalogChanged(): void;
   /** Stops the sweeps, settles what they hold, and waits for pending commits. */
   stop(): Promise<void>;
 }
@@ -122,6 +133,15 @@ export async function startIngest(options: StartIngestOptions): Promise<Ingest> 
     queue,
     totals,
     catalog,
+    routes: {
+      traces,
+      events,
+      totals,
+      maxBodySize: settings.ingest.maxBodySize,
+      maxDecodedBodySize: settings.ingest.maxDecodedBodySize,
+      retryAfterSeconds: Math.max(1, Math.ceil(settings.ingest.retryAfter / 1000)),
+    },
+    catalogChanged: () => void catalog.refresh({ force: true }),
     async stop() {
       clearInterval(timer);
       await sweep();

@@ -1,6 +1,13 @@
 import type { MiddlewareHandler } from 'hono';
-import type { ApiToken, TokenScope } from '../../db/index.ts';
-import { hasScope, type RateLimiter, type TokenResolver } from '../auth/index.ts';
+import type { ApiToken, Store, TokenScope } from '../../db/index.ts';
+import {
+  createRateLimiter,
+  createTokenResolver,
+  hasScope,
+  type RateLimiter,
+  type TokenResolver,
+} from '../auth/index.ts';
+import type { Settings } from '../config/index.ts';
 import { problem, problemResponse } from './problem.ts';
 
 /** Why a request was turned away before reaching its route, as counted in metrics. */
@@ -14,6 +21,30 @@ export interface AuthOptions {
   resolver: TokenResolver;
   limiter: RateLimiter;
   onReject?: (reason: AuthRejection, path: string) => void;
+}
+
+/**
+ * Auth options from `settings.auth`: tokens looked up in the store (cached for `tokenCacheMs`,
+ * default 5 s) and a per-token rate limiter.
+ */
+export function authOptions(
+  store: Store,
+  auth: Settings['auth'],
+  extra: { tokenCacheMs?: number; onReject?: AuthOptions['onReject'] } = {},
+): AuthOptions {
+  return {
+    enabled: auth.enabled,
+    protectMetrics: auth.protectMetrics,
+    resolver: createTokenResolver(
+      store,
+      extra.tokenCacheMs === undefined ? {} : { ttlMs: extra.tokenCacheMs },
+    ),
+    limiter: createRateLimiter({
+      ratePerSecond: auth.rateLimit.requestsPerSecond,
+      burst: auth.rateLimit.burst,
+    }),
+    ...(extra.onReject ? { onReject: extra.onReject } : {}),
+  };
 }
 
 const tokens = new WeakMap<Request, ApiToken>();
