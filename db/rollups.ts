@@ -79,6 +79,16 @@ export function aggregateRollups(runs: readonly ProbeRunRecord[]): ProbeRollup[]
   return [...deltas.values()];
 }
 
+/**
+ * The JSON to store for a histogram column: `delta` added to what the row holds (`stored`, the
+ * column's JSON text, or undefined for a new row).
+ */
+export function mergeStoredBuckets(stored: unknown, delta: readonly number[]): string {
+  return JSON.stringify(
+    typeof stored === 'string' ? addBucketCounts(JSON.parse(stored) as number[], delta) : delta,
+  );
+}
+
 /** Adds two histogram arrays element by element; a shorter one counts as zeros past its end. */
 export function addBucketCounts(a: readonly number[], b: readonly number[]): number[] {
   const length = Math.max(a.length, b.length);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { addBucketCounts } from '../rollups.ts';
+import { mergeStoredBuckets } from '../rollups.ts';
 import * as schema from '../schema.ts';
 import type {
   DiscoveredEdge,
@@ -99,11 +99,6 @@ export function createIngestMethods(db: SqliteDb): IngestMethods {
        errors = errors + excluded.errors`,
   );
 
-  const mergedBuckets = (stored: unknown, delta: readonly number[]): string =>
-    JSON.stringify(
-      typeof stored === 'string' ? addBucketCounts(JSON.parse(stored) as number[], delta) : delta,
-    );
-
   function writeRequestMinute(m: RequestMinute): void {
     const stored = selectRequestBuckets.get(m.integrationId, m.minute);
     upsertRequestMinute.run(
@@ -114,7 +109,7 @@ export function createIngestMethods(db: SqliteDb): IngestMethods {
       m.requests.server_error,
       m.requests.error,
       m.durationSumSeconds,
-      mergedBuckets(stored, m.durationBuckets),
+      mergeStoredBuckets(stored, m.durationBuckets),
     );
   }
 
@@ -128,7 +123,7 @@ export function createIngestMethods(db: SqliteDb): IngestMethods {
       m.failed,
       m.abandoned,
       m.durationSumSeconds,
-      mergedBuckets(stored, m.durationBuckets),
+      mergeStoredBuckets(stored, m.durationBuckets),
     );
   }
 

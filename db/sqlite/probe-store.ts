@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, isNull, lt, lte, notExists, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import { addBucketCounts, aggregateRollups, ROLLUP_FAILURE_CLASSES } from '../rollups.ts';
+import { aggregateRollups, mergeStoredBuckets, ROLLUP_FAILURE_CLASSES } from '../rollups.ts';
 import * as schema from '../schema.ts';
 import type { ProbeBatch, ProbeRunRecord, Store } from '../store.ts';
 import type { SqliteDb } from './open.ts';
@@ -89,13 +89,7 @@ export function createProbeMethods(db: SqliteDb): ProbeMethods {
       );
     }
     for (const delta of aggregateRollups(batch.runs)) {
-      const existing = selectRollupBuckets.get(delta.resolution, delta.integrationId, delta.bucketStart) as
-        | string
-        | undefined;
-      const buckets =
-        existing === undefined
-          ? delta.durationBuckets
-          : addBucketCounts(JSON.parse(existing) as number[], delta.durationBuckets);
+      const stored = selectRollupBuckets.get(delta.resolution, delta.integrationId, delta.bucketStart);
       upsertRollup.run(
         delta.resolution,
         delta.integrationId,
@@ -104,7 +98,7 @@ export function createProbeMethods(db: SqliteDb): ProbeMethods {
         delta.successes,
         ...ROLLUP_FAILURE_CLASSES.map((c) => delta.failures[c]),
         delta.durationSumMs,
-        JSON.stringify(buckets),
+        mergeStoredBuckets(stored, delta.durationBuckets),
       );
     }
     for (const s of batch.states) {

@@ -7,7 +7,7 @@ import {
   type ParseEventBatchOptions,
   parseEventBatch,
 } from '../../collector/events/index.ts';
-import { JsonBodyError, parseJson } from './traces.ts';
+import { JsonBodyError, parseJson } from './json-body.ts';
 
 /** A parsed batch with each event's content hash, or why it was rejected; plain data, so it crosses threads. */
 export type ParsedEvents =

@@ -6,12 +6,10 @@ import {
 } from '../../collector/events/index.ts';
 import type { ApiToken, EventRecord } from '../../db/index.ts';
 import type { CatalogView } from './catalog-view.ts';
-import { throwParseFailure } from './event-parser.ts';
-import { createEventParserPool, type EventParserPool } from './event-parser-pool.ts';
+import { parseEventBody, throwParseFailure } from './event-parser.ts';
+import type { EventParserPool } from './event-parser-pool.ts';
 import type { IngestQueue } from './queue.ts';
 import type { IngestTotals } from './totals.ts';
-
-const INLINE = createEventParserPool({ threads: 0 });
 
 export interface EventIngestOptions {
   queue: IngestQueue;
@@ -33,6 +31,11 @@ export interface EventIngestResult {
   inserted: number;
   /** Already stored with the same content (a retry); counted once. */
   duplicates: number;
+}
+
+/** Events naming participants or integrations not in the catalog: 400, nothing written. */
+export class EventReferenceError extends EventBatchError {
+  override name = 'EventReferenceError';
 }
 
 /** Events naming a participant other than the sending token's: 403, nothing written. */
@@ -71,11 +74,14 @@ export function createEventIngest(options: EventIngestOptions): EventIngest {
   return {
     async ingest(body, format, token) {
       const receivedAt = now();
-      const parsed = await (options.parser ?? INLINE).parse(body, format, {
+      const parseOptions = {
         maxBatch: options.maxBatch,
         now: receivedAt,
         maxFutureSkewMs: options.maxFutureSkewMs,
-      });
+      };
+      const parsed = options.parser
+        ? await options.parser.parse(body, format, parseOptions)
+        : parseEventBody(body, format, parseOptions);
       if (!parsed.ok) throwParseFailure(parsed);
       const { events, hashes } = parsed;
       const bound = token?.participantId ?? undefined;
@@ -128,7 +134,7 @@ export function createEventIngest(options: EventIngestOptions): EventIngest {
         return record;
       });
       if (unknown.length > 0 && options.unknownReferences === 'reject')
-        throw new EventBatchError(
+        throw new EventReferenceError(
           `${unknown.length} reference(s) to entries not in the catalog; nothing was stored`,
           unknown.slice(0, 100),
         );

@@ -21,7 +21,9 @@ export {
   EventForbiddenError,
   type EventIngest,
   type EventIngestResult,
+  EventReferenceError,
 } from './events.ts';
+export { JsonBodyError } from './json-body.ts';
 export {
   createIngestQueue,
   IngestOverloadedError,
@@ -29,7 +31,7 @@ export {
   IngestUnavailableError,
 } from './queue.ts';
 export { createIngestTotals, type IngestTotals, REJECTION_REASONS, type RejectionReason } from './totals.ts';
-export { createTraceIngest, JsonBodyError, type TraceIngest } from './traces.ts';
+export { createTraceIngest, type TraceIngest } from './traces.ts';
 
 export interface Ingest {
   traces: TraceIngest;

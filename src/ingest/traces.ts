@@ -9,6 +9,7 @@ import {
 } from '../../collector/traces/index.ts';
 import { type IngestWrite, ROLLUP_DURATION_BUCKETS_SECONDS } from '../../db/index.ts';
 import type { CatalogView } from './catalog-view.ts';
+import { parseJson } from './json-body.ts';
 import { IngestOverloadedError, type IngestQueue } from './queue.ts';
 import type { IngestTotals } from './totals.ts';
 
@@ -133,19 +134,4 @@ export function createTraceIngest(options: TraceIngestOptions): TraceIngest {
       return { pendingPairs: stats.pendingPairs, activeRuns: stats.activeRuns };
     },
   };
-}
-
-/** JSON.parse of a body, as a decode error (400) when it is not JSON. */
-export function parseJson(body: Uint8Array): unknown {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new JsonBodyError(`body is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-/** A body that is not JSON where JSON was announced: 400. */
-export class JsonBodyError extends Error {
-  override name = 'JsonBodyError';
 }

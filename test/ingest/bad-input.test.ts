@@ -243,6 +243,15 @@ describe('bad input on the ingest endpoints', () => {
       },
     );
 
+    it('counts batches naming entries not in the catalog as unknown_reference, other bad batches as malformed', async () => {
+      const before = new Map(t.ingest.totals.rejections);
+      const grew = (key: string) =>
+        (t.ingest.totals.rejections.get(key as never) ?? 0) - (before.get(key as never) ?? 0);
+      await events([sale('ref-1', { participant: 'nobody' })]);
+      await events([{ id: 'bad-1', type: 'order.shipped', data: {} }]);
+      expect([grew('events:unknown_reference'), grew('events:malformed')]).toEqual([1, 1]);
+    });
+
     it('stores a retried batch once and refuses an id reused for other content', async () => {
       const batch = [sale('r1'), sale('r2')];
       expect(await (await events(batch)).json()).toEqual({ received: 2, inserted: 2, duplicates: 0 });

@@ -3,10 +3,16 @@ import type { Context } from 'hono';
 import { EventBatchError, eventFormatFor } from '../../../collector/events/index.ts';
 import { BodyError, readBody } from '../../../collector/ingest/body.ts';
 import { TraceDecodeError } from '../../../collector/traces/index.ts';
-import { EventConflictError, EventForbiddenError, type EventIngest } from '../../ingest/events.ts';
+import {
+  EventConflictError,
+  EventForbiddenError,
+  type EventIngest,
+  EventReferenceError,
+} from '../../ingest/events.ts';
+import { JsonBodyError } from '../../ingest/json-body.ts';
 import { IngestOverloadedError, IngestUnavailableError } from '../../ingest/queue.ts';
 import type { IngestTotals, RejectionReason } from '../../ingest/totals.ts';
-import { JsonBodyError, type TraceEncoding, type TraceIngest } from '../../ingest/traces.ts';
+import type { TraceEncoding, TraceIngest } from '../../ingest/traces.ts';
 import { requestToken } from '../auth.ts';
 import { exportResponseJson, exportResponseProtobuf, statusJson, statusProtobuf } from '../otlp-response.ts';
 import { type FieldProblem, problem, problemResponse } from '../problem.ts';
@@ -65,7 +71,9 @@ function isAbortedUpload(error: unknown): boolean {
  */
 export function registerIngestRoutes(app: OpenAPIHono, options: IngestRoutesOptions): void {
   const limits = { maxBytes: options.maxBodySize, maxDecodedBytes: options.maxDecodedBodySize };
-  const retryAfter = { 'retry-after': String(options.retryAfterSeconds) };
+  /** Retry-After goes with the answers that ask the client to come back: 429 and 503. */
+  const retryHeaders = (status: number): Record<string, string> =>
+    status === 429 || status === 503 ? { 'retry-after': String(options.retryAfterSeconds) } : {};
 
   app.post('/v1/traces', async (c) => {
     const type = mediaType(c);
@@ -77,7 +85,7 @@ export function registerIngestRoutes(app: OpenAPIHono, options: IngestRoutesOpti
           : undefined;
     const fail = (status: number, reason: RejectionReason, message: string) => {
       options.totals.reject('traces', reason);
-      const headers: Record<string, string> = status === 429 || status === 503 ? { ...retryAfter } : {};
+      const headers = retryHeaders(status);
       if (encoding === 'protobuf')
         return c.body(statusProtobuf(status, message), status as 400, {
           ...headers,
@@ -113,8 +121,7 @@ export function registerIngestRoutes(app: OpenAPIHono, options: IngestRoutesOpti
   app.post('/v1/events', async (c) => {
     const fail = (status: number, reason: RejectionReason, detail: string, errors?: FieldProblem[]) => {
       options.totals.reject('events', reason);
-      const headers: Record<string, string> = status === 429 || status === 503 ? { ...retryAfter } : {};
-      return problemResponse(c, problem(status, detail, errors), headers);
+      return problemResponse(c, problem(status, detail, errors), retryHeaders(status));
     };
     const format = eventFormatFor(c.req.header('content-type'));
     if (!format)
@@ -128,10 +135,13 @@ export function registerIngestRoutes(app: OpenAPIHono, options: IngestRoutesOpti
       const result = await options.events.ingest(body, format, requestToken(c.req.raw));
       return c.json(result, 200);
     } catch (error) {
-      if (error instanceof EventBatchError) {
-        const unknownRefs = error.problems.some((p) => /in the catalog$/.test(p.message));
-        return fail(400, unknownRefs ? 'unknown_reference' : 'malformed', error.message, error.problems);
-      }
+      if (error instanceof EventBatchError)
+        return fail(
+          400,
+          error instanceof EventReferenceError ? 'unknown_reference' : 'malformed',
+          error.message,
+          error.problems,
+        );
       if (error instanceof EventForbiddenError) return fail(403, 'forbidden', error.message, error.problems);
       if (error instanceof EventConflictError) return fail(409, 'conflict', error.message, error.problems);
       const known =
