@@ -12,6 +12,7 @@ import type {
   Store,
   WorkflowMinute,
 } from '../store.ts';
+import { entryHash } from './entry-hash.ts';
 import type { SqliteDb } from './open.ts';
 
 type IngestMethods = Pick<
@@ -223,7 +224,8 @@ export function createIngestMethods(db: SqliteDb): IngestMethods {
         .get();
       if (taken) return { ok: false, reason: 'id-taken' };
       const { owner, ...columns } = integration;
-      const specHash = createHash('sha256').update(JSON.stringify(integration.spec)).digest('hex');
+      // Hashed as `apply` hashes an entry, so the file taking it over later compares like any other.
+      const specHash = entryHash(integration);
       db.insert(schema.integrations)
         .values({
           ...columns,

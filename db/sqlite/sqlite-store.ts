@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { and, count, countDistinct, desc, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
@@ -22,23 +21,13 @@ import {
   type ValueModelInput,
 } from '../store.ts';
 import { CATALOG_TABLES, filterConditions } from './catalog-tables.ts';
+import { canonical, entryHash as hash } from './entry-hash.ts';
 import { createIngestMethods } from './ingest-store.ts';
 import { createKpiMethods } from './kpi-store.ts';
 import { expectedMigrations, openSqlite, type SqliteOptions } from './open.ts';
 import { createProbeMethods } from './probe-store.ts';
 import { createQualityMethods } from './quality-store.ts';
 import { createTokenMethods } from './token-store.ts';
-
-/** Stable JSON (object keys sorted) so equal entries hash equal whatever their key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
-
-const hash = (value: unknown) => createHash('sha256').update(canonical(value)).digest('hex');
 
 const emptyChanges = (): KindChanges => ({
   created: [],
