@@ -1,14 +1,24 @@
 /**
  * The KPI part of the storage boundary: incremental folds of events and traced calls into
- * rollups, reads of those rollups, and KPI snapshots. The folds are written in SQL so a batch of
- * new events is read once and aggregated in the database; each runs in one transaction with its
- * watermark, so a crash never counts anything twice. Times are Unix milliseconds.
+ * rollups, reads of those rollups, and KPI snapshots. Each fold reads only its own event types
+ * since its own watermark and writes its batch in one transaction with that watermark, so a crash
+ * never counts anything twice. Times are Unix milliseconds.
  */
+
+/**
+ * The event folds, one per KPI family that reads events (`health` reads what they fold):
+ * `participation` (participant activity, onboarding stages), `usage` (transactions by
+ * integration and channel, active-user sketches), `value` (revenue, transaction days, hand-offs,
+ * channels, customers), `qualitative` (docs views, developer activity, tickets, feedback).
+ */
+export const KPI_FOLDS = ['participation', 'usage', 'value', 'qualitative'] as const;
+export type KpiFoldName = (typeof KPI_FOLDS)[number];
 
 /** Cumulative counters kept in `kpi_totals`; the keys each uses are in the comment. */
 export const KPI_TOTAL_METRICS = [
   'transactions', // integration, channel
   'revenue', // channel, participant, currency
+  'customer_revenue', // currency: transactions that name a customer
   'handoffs', // integration
   'docs_views',
   'developer_activity',
@@ -60,29 +70,37 @@ export interface KpiSnapshotRow {
 
 export interface KpiMethods {
   /**
-   * Folds up to `limit` events that arrived after the watermark into the KPI rollups, in one
-   * transaction with the new watermark. An event counts at its effective time,
-   * max(time, receivedAt − lateness): a late event inside the lateness window lands where it
-   * happened, a later one at the edge of the window. The batch is read and aggregated before
+   * Folds the next batch (up to `limit` events of any type after the fold's watermark) into the
+   * fold's rollups, in one transaction with its new watermark. An event counts at its effective
+   * time, max(time, receivedAt − lateness): a late event inside the lateness window lands where
+   * it happened, a later one at the edge of the window. The batch is read and aggregated before
    * the write transaction, so the write lock is held only while the aggregates are added.
    */
-  foldKpiEvents(options: { lateness: number; limit: number; now: number }): Promise<KpiFoldResult>;
+  foldKpiEvents(options: {
+    fold: KpiFoldName;
+    lateness: number;
+    limit: number;
+    now: number;
+  }): Promise<KpiFoldResult>;
   /**
    * Seals request minutes in [watermark, until) into per-day call counts and the
    * data-exchange totals, and moves the minute watermark to `until`. A call added to a minute
    * after it is sealed is not counted.
    */
   sealKpiCalls(options: { until: number; now: number }): Promise<KpiSealResult>;
-  /** Both watermarks (0 before the first fold). */
-  kpiWatermarks(): Promise<{ seq: number; sealedUntil: number }>;
+  /** The last event seq each fold has read, and the first unsealed request minute (0 before the first fold). */
+  kpiWatermarks(): Promise<{ folds: Record<KpiFoldName, number>; sealedUntil: number }>;
   kpiTotals(metric: KpiTotalMetric): Promise<KpiTotalRow[]>;
   /** Transactions summed over the UTC days starting in [from, to), by integration and currency. */
   kpiTransactions(query: { from: number; to: number }): Promise<TransactionDayRow[]>;
   /** `handoffs` per integration summed over the days starting in [from, to). */
   kpiHandoffs(query: { from: number; to: number }): Promise<{ integrationId: string; count: number }[]>;
-  /** Distinct users seen at or after each bound, in order. */
+  /** Distinct users seen in the UTC hour of each bound or later, in order (exact to the hour). */
   countActiveUsers(since: number[]): Promise<number[]>;
-  /** Customers seen at or after `since`, and those among them with two or more channels or participants. */
+  /**
+   * Customers who transacted on the UTC day of `since` or later, and those among them who did so
+   * through two or more channels or participants in that time.
+   */
   crossSell(since: number): Promise<{ customers: number; multi: number }>;
   /** Customers and their revenue per segment and currency. */
   customerValue(): Promise<
@@ -105,16 +123,22 @@ export interface KpiMethods {
   callCounts(query: { from: number; to: number }): Promise<CallCounts[]>;
   /** Calls and errors per integration in request minutes at or after `since` (default: the unsealed ones). */
   recentCalls(since?: number): Promise<CallCounts[]>;
-  /** Probe runs, successes and duration bucket counts per integration from minute rollups in [from, to). */
+  /**
+   * Probe runs, successes and duration bucket counts per integration from the minute rollups
+   * starting in [from, to). Settled minutes may be served from memory.
+   */
   probeMinutes(query: {
     from: number;
     to: number;
   }): Promise<{ integrationId: string; runs: number; successes: number; durationBuckets: number[] }[]>;
-  /** Traced calls and their duration bucket counts per integration from request minutes in [from, to). */
+  /**
+   * Traced calls, failed calls (`server_error`, `error`) and duration bucket counts per
+   * integration from the request minutes in [from, to). Settled minutes may be served from memory.
+   */
   callDurations(query: {
     from: number;
     to: number;
-  }): Promise<{ integrationId: string; calls: number; durationBuckets: number[] }[]>;
+  }): Promise<{ integrationId: string; calls: number; errors: number; durationBuckets: number[] }[]>;
   recordKpiSnapshots(at: number, rows: KpiSnapshotRow[]): Promise<void>;
   /** Snapshots of one KPI in [from, to], oldest first, optionally only series whose labels include `labels`. */
   listKpiSnapshots(query: {

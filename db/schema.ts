@@ -1,4 +1,13 @@
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  blob,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 
 /**
  * Columns every catalog table shares. `spec` holds the entry exactly as validated (JSON), so a
@@ -440,44 +449,52 @@ export const kpiDays = sqliteTable(
   (t) => [primaryKey({ columns: [t.metric, t.day, t.k1] })],
 );
 
-/** Each user's latest `user.active` time: distinct active users per window, exact. */
-export const kpiUsers = sqliteTable(
-  'kpi_users',
-  {
-    userId: text('user_id').primaryKey(),
-    lastSeen: integer('last_seen').notNull(),
-  },
-  (t) => [index('kpi_users_last_seen').on(t.lastSeen)],
-);
+/**
+ * Distinct `user.active` users per UTC hour of their effective time, as HyperLogLog registers
+ * (2^14 one-byte registers, see db/hll.ts): a window's distinct users is the estimate of
+ * the union of its hours, so the state grows with hours, not with users.
+ */
+export const kpiUserSketches = sqliteTable('kpi_user_sketches', {
+  hour: integer('hour').primaryKey(),
+  registers: blob('registers', { mode: 'buffer' }).notNull(),
+});
 
-/** Revenue per customer and currency over the stored history, with its segment. */
-export const kpiCustomers = sqliteTable(
-  'kpi_customers',
+/**
+ * One row per customer, rewritten only when it changes: the two most recent distinct channels
+ * and the two most recent distinct participants with the UTC day each was last used (the
+ * cross-sell ratio needs only the second ones), whether the customer ever transacted through a
+ * participant that is not ours, the currencies it paid in (`,EUR,USD,`), and, while it is a
+ * direct customer, its revenue per currency (JSON), which moves to the ecosystem segment if it
+ * becomes one. `ch1_day` is the customer's latest transaction day.
+ */
+export const kpiCustomers = sqliteTable('kpi_customers', {
+  customerId: text('customer_id').primaryKey(),
+  ch1: text('ch1').notNull(),
+  ch1Day: integer('ch1_day').notNull(),
+  ch2: text('ch2'),
+  ch2Day: integer('ch2_day').notNull(),
+  p1: text('p1').notNull(),
+  p1Day: integer('p1_day').notNull(),
+  p2: text('p2'),
+  p2Day: integer('p2_day').notNull(),
+  ecosystem: integer('ecosystem').notNull(),
+  currencies: text('currencies').notNull(),
+  directRevenue: text('direct_revenue').notNull(),
+});
+
+/**
+ * Customers per segment and currency, and the revenue of direct customers per currency, kept by
+ * triggers on `kpi_customers` (ecosystem revenue is the customers' total revenue minus this).
+ */
+export const kpiCustomerSegments = sqliteTable(
+  'kpi_customer_segments',
   {
-    customerId: text('customer_id').notNull(),
+    segment: text('segment').notNull(),
     currency: text('currency').notNull(),
+    customers: integer('customers').notNull(),
     revenue: real('revenue').notNull(),
-    transactions: integer('transactions').notNull(),
-    lastSeen: integer('last_seen').notNull(),
-    /** 1 once the customer transacted through a participant that is not ours. */
-    ecosystem: integer('ecosystem').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.customerId, t.currency] })],
-);
-
-/** The channels and participants each customer transacted through, and when last. */
-export const kpiCustomerRoutes = sqliteTable(
-  'kpi_customer_routes',
-  {
-    customerId: text('customer_id').notNull(),
-    channel: text('channel').notNull(),
-    participantId: text('participant_id').notNull(),
-    lastSeen: integer('last_seen').notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.customerId, t.channel, t.participantId] }),
-    index('kpi_customer_routes_last_seen').on(t.lastSeen),
-  ],
+  (t) => [primaryKey({ columns: [t.segment, t.currency] })],
 );
 
 /** When each channel first had revenue (new revenue streams). */
@@ -525,7 +542,12 @@ export const kpiFeedback = sqliteTable(
     sentiment: real('sentiment'),
     scored: integer('scored').notNull().default(0),
   },
-  (t) => [index('kpi_feedback_at').on(t.at), index('kpi_feedback_scored').on(t.scored)],
+  (t) => [
+    index('kpi_feedback_at').on(t.at),
+    index('kpi_feedback_scored').on(t.scored),
+    // Covers the per-participant summary: grouped in index order, no sort.
+    index('kpi_feedback_participant').on(t.participantId, t.at, t.score, t.sentiment),
+  ],
 );
 
 /** Traced calls per integration and UTC day, sealed from `request_minutes` once past the lateness window. */

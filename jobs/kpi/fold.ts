@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { KpiStore } from './types.ts';
+import { KPI_FOLDS, type KpiFoldName } from '../../db/index.ts';
+import type { KpiFamily, KpiStore } from './types.ts';
 
 export interface KpiFoldOptions {
   store: Pick<KpiStore, 'foldKpiEvents' | 'sealKpiCalls'>;
@@ -16,24 +17,29 @@ export interface KpiFoldRun {
   minutes: number;
 }
 
+const isFold = (family: KpiFamily): family is KpiFoldName =>
+  (KPI_FOLDS as readonly string[]).includes(family);
+
 /**
- * The incremental step every KPI job starts with: folds the events that arrived since the
- * watermark into the rollups (in batches, each one transaction with its watermark), and seals
- * request minutes older than the lateness window. Calls are serialised, so two jobs starting
- * together fold each event once; a second call with nothing new reads no event.
+ * The incremental step every KPI job starts with: folds the events of the family's own types
+ * that arrived since the family's watermark into its rollups (in batches, each one transaction
+ * with the watermark), and seals request minutes older than the lateness window. `health` folds
+ * no events: it reads what the others fold. Calls are serialised; a second call with nothing new
+ * reads no event.
  *
  * @example
  * const fold = createKpiFold({ store, lateness: 600_000, batchSize: 1_000_000 });
- * await fold(Date.now()); // { events: 1200, minutes: 44 }
+ * await fold('usage', Date.now()); // { events: 1200, minutes: 44 }
  */
 export function createKpiFold(
   options: KpiFoldOptions,
-): (now: number, signal?: AbortSignal) => Promise<KpiFoldRun> {
+): (family: KpiFamily, now: number, signal?: AbortSignal) => Promise<KpiFoldRun> {
   let chain: Promise<unknown> = Promise.resolve();
-  async function run(now: number, signal?: AbortSignal): Promise<KpiFoldRun> {
+  async function run(family: KpiFamily, now: number, signal?: AbortSignal): Promise<KpiFoldRun> {
     let events = 0;
-    for (;;) {
+    while (isFold(family)) {
       const result = await options.store.foldKpiEvents({
+        fold: family,
         lateness: options.lateness,
         limit: options.batchSize,
         now,
@@ -47,8 +53,8 @@ export function createKpiFold(
     const sealed = await options.store.sealKpiCalls({ until, now });
     return { events, minutes: sealed.rows };
   }
-  return (now, signal) => {
-    const next = chain.then(() => run(now, signal));
+  return (family, now, signal) => {
+    const next = chain.then(() => run(family, now, signal));
     chain = next.catch(() => {});
     return next;
   };

@@ -31,8 +31,8 @@ export interface KpiRunResult {
 export type KpiRunner = (family: KpiFamily, now: number, signal: AbortSignal) => Promise<KpiRunResult>;
 
 /**
- * The work of the KPI jobs over one store: each run starts with the shared incremental fold (new
- * events and sealed request minutes into the rollups, once whichever family runs first),
+ * The work of the KPI jobs over one store: each run starts with its family's incremental fold
+ * (the family's new events and the sealed request minutes into the rollups),
  * computes the family's KPIs from the rollups and stores a snapshot at most every
  * `snapshotInterval`. Runs in the thread that owns the store's connection.
  *
@@ -67,7 +67,7 @@ export function createKpiRunner(options: KpiRunnerOptions): KpiRunner {
   };
 
   return async (family, now, signal) => {
-    const folded = await fold(now, signal);
+    const folded = await fold(family, now, signal);
     const { values, report } = await compute[family](await catalog(), now, signal);
     const last = lastSnapshot.get(family);
     if (last === undefined || now - last >= options.snapshotInterval) {

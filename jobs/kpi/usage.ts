@@ -12,7 +12,7 @@ export const ACTIVE_USER_WINDOWS = [
 export const ERROR_RATIO_WINDOW_MS = HOUR;
 
 export interface UsageInput {
-  store: Pick<KpiStore, 'kpiTotals' | 'countActiveUsers' | 'recentCalls' | 'availability'>;
+  store: Pick<KpiStore, 'kpiTotals' | 'countActiveUsers' | 'recentCalls' | 'callDurations' | 'probeMinutes'>;
   catalog: KpiCatalog;
   now: number;
 }
@@ -31,8 +31,8 @@ export async function computeUsage({ store, catalog, now }: UsageInput): Promise
     store.countActiveUsers(ACTIVE_USER_WINDOWS.map((w) => now - w.ms)),
     store.kpiTotals('data_exchanges'),
     store.recentCalls(),
-    store.recentCalls(Math.floor(since / 60_000) * 60_000),
-    store.availability({ resolution: 'minute', from: since, to: now + 1 }),
+    store.callDurations({ from: Math.floor(since / 60_000) * 60_000, to: now + 1 }),
+    store.probeMinutes({ from: since, to: now + 1 }),
   ]);
   const byId = new Map(catalog.integrations.map((i) => [i.id, i]));
   const pairs = new Map<string, number>();

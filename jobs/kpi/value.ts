@@ -36,7 +36,7 @@ export async function computeValue({ store, catalog, now }: ValueInput): Promise
       store.kpiTotals('handoffs'),
       store.kpiTransactions({ from: windowFrom, to: now + 1 }),
       store.kpiHandoffs({ from: windowFrom, to: now + 1 }),
-      store.crossSell(since),
+      store.crossSell(windowFrom),
       store.customerValue(),
       store.channelFirstRevenue(),
     ]);

@@ -1,7 +1,13 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EventRecord, openStore, ROLLUP_DURATION_BUCKETS_SECONDS, type Store } from '../../db/index.ts';
+import {
+  type EventRecord,
+  KPI_FOLDS,
+  openStore,
+  ROLLUP_DURATION_BUCKETS_SECONDS,
+  type Store,
+} from '../../db/index.ts';
 import {
   createKpiCatalog,
   createKpiRunner,
@@ -389,10 +395,11 @@ describe('KPI engine over a hand-computed dataset', () => {
 
   it('folds incrementally: nothing new reads nothing, late events count once', async () => {
     const before = await store.kpiWatermarks();
-    expect(await store.foldKpiEvents({ lateness: 10 * MIN, limit: 1000, now: T + MIN })).toEqual({
-      events: 0,
-      watermark: before.seq,
-    });
+    for (const fold of KPI_FOLDS)
+      expect(await store.foldKpiEvents({ fold, lateness: 10 * MIN, limit: 1000, now: T + MIN })).toEqual({
+        events: 0,
+        watermark: before.folds[fold],
+      });
     await kpis.runAll(T + MIN);
     expect(kpis.value('transactions_total', { integration: 'pay', channel: 'web' })).toBe(2);
     expect(kpis.value('revenue_attributed_total', { channel: 'web', currency: 'EUR' })).toBe(130);
@@ -427,7 +434,10 @@ describe('KPI engine over a hand-computed dataset', () => {
     ).toBe(15);
     const today = await store.kpiTransactions({ from: T - 12 * HOUR, to: T + 12 * HOUR });
     expect(today.filter((r) => r.integrationId === 'pay').reduce((s, r) => s + r.amount, 0)).toBe(115);
-    expect((await store.foldKpiEvents({ lateness: 10 * MIN, limit: 1000, now: T + 5 * MIN })).events).toBe(0);
+    for (const fold of KPI_FOLDS)
+      expect(
+        (await store.foldKpiEvents({ fold, lateness: 10 * MIN, limit: 1000, now: T + 5 * MIN })).events,
+      ).toBe(0);
   });
 
   it('seals request minutes once past the lateness window, without counting them twice', async () => {
@@ -625,6 +635,63 @@ describe('KPI API over computed scores', () => {
   });
 });
 
+describe('customer state behind the cross-sell ratio and lifetime value', () => {
+  it('keeps the two latest channels and participants per customer, and moves a customer who joins the ecosystem', async () => {
+    const dir = await tempDir();
+    const config = configFrom(CATALOG, dir.dir);
+    const store = openStore({ path: config.settings.storage.path });
+    await applyCatalog(store, config, { source: 'test', now: T - 50 * DAY });
+    const kpis = engine(store);
+    const tx = (
+      customer: string,
+      at: number,
+      channel: string,
+      participant: string,
+      amount: number,
+      currency = 'EUR',
+    ) => event('transaction', at, { customer, channel, participant, amount, currency });
+    const record = (events: EventRecord[]) =>
+      store.recordIngest(events.map((e) => ({ receivedAt: e.time, events: [e] })));
+    // acme is ours (orchestrator): its customers are direct; shopx is a partner.
+    await record([
+      // c5: web (day −20, −3) and marketplace (day −10), acme only: two channels in the window.
+      tx('c5', T - 20 * DAY, 'web', 'acme', 10),
+      tx('c5', T - 10 * DAY, 'marketplace', 'acme', 20),
+      tx('c5', T - 3 * DAY, 'web', 'acme', 5, 'USD'),
+      // c6: app 40 days ago (outside the window), web 2 days ago: one channel in the window.
+      tx('c6', T - 40 * DAY, 'app', 'acme', 7),
+      tx('c6', T - 2 * DAY, 'web', 'acme', 8),
+      // c7: one transaction through shopx: an ecosystem customer.
+      tx('c7', T - DAY, 'web', 'shopx', 100),
+    ]);
+    await kpis.runAll(T);
+    // In the last 30 UTC days: c5, c6, c7; with two channels or participants: c5 only.
+    expect(kpis.value('cross_sell_ratio')).toBeCloseTo(1 / 3, 12);
+    // Direct: c5 30 EUR and 5 USD, c6 15 EUR; ecosystem: c7 100 EUR.
+    expect(kpis.value('customer_lifetime_value', { segment: 'direct', currency: 'EUR' })).toBe(22.5);
+    expect(kpis.value('customer_lifetime_value', { segment: 'direct', currency: 'USD' })).toBe(5);
+    expect(kpis.value('customer_lifetime_value', { segment: 'ecosystem', currency: 'EUR' })).toBe(100);
+
+    // c5 now buys through shopx: it becomes an ecosystem customer and takes all its revenue along.
+    // c6 buys on web again: 2 EUR more of direct revenue.
+    await record([tx('c5', T + MIN, 'app', 'shopx', 1), tx('c6', T + MIN, 'web', 'acme', 2)]);
+    await kpis.runAll(T + 2 * MIN);
+    expect(kpis.value('customer_lifetime_value', { segment: 'ecosystem', currency: 'EUR' })).toBe(
+      (100 + 31) / 2,
+    );
+    expect(kpis.value('customer_lifetime_value', { segment: 'ecosystem', currency: 'USD' })).toBe(5);
+    expect(kpis.value('customer_lifetime_value', { segment: 'direct', currency: 'EUR' })).toBe(17);
+    expect(kpis.series('customer_lifetime_value').map((s) => s.labels)).not.toContainEqual({
+      segment: 'direct',
+      currency: 'USD',
+    });
+    // c5's latest channels are app (today) and web (3 days ago): still two.
+    expect(kpis.value('cross_sell_ratio')).toBeCloseTo(1 / 3, 12);
+    await store.close();
+    await dir.remove();
+  });
+});
+
 describe('KPI worker', () => {
   const signal = new AbortController().signal;
   const options = { lateness: 10 * MIN, batchSize: 1000, snapshotInterval: 5 * MIN, health: HEALTH };
@@ -648,7 +715,9 @@ describe('KPI worker', () => {
     await worker.stop(5_000);
     // The worker folded every event; in this thread the fold finds nothing new, the values agree.
     expect(onWorker.get('participation')?.folded.events).toBe(dataset().length);
-    expect((await store.kpiWatermarks()).seq).toBe(dataset().length);
+    expect((await store.kpiWatermarks()).folds).toEqual(
+      Object.fromEntries(KPI_FOLDS.map((fold) => [fold, dataset().length])),
+    );
     const inThread = createKpiRunner({ ...options, store });
     for (const family of KPI_FAMILIES) {
       const { values, report, folded } = await inThread(family, T, signal);
