@@ -21,7 +21,8 @@ describe('HyperLogLog sketch', () => {
   });
 
   it('counts a handful exactly, a thousand within 1%, and ignores repeats', () => {
-    for (const n of [0, 1, 2, 3, 10, 100]) expect(estimate(sketchOf([...users(0, n), ...users(0, n)]))).toBe(n);
+    for (const n of [0, 1, 2, 3, 10, 100])
+      expect(estimate(sketchOf([...users(0, n), ...users(0, n)]))).toBe(n);
     expect(Math.abs(estimate(sketchOf([...users(0, 1_000), ...users(0, 1_000)])) - 1_000)).toBeLessThan(10);
   });
 
