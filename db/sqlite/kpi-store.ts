@@ -1,5 +1,5 @@
 import { createSketch, estimate, mergeSketch } from '../hll.ts';
-import { KPI_FOLDS, type KpiMethods, type KpiTotalMetric } from '../kpi.ts';
+import { KPI_FOLDS, type KpiMethods, type KpiTotalMetric, type TransactionDayRow } from '../kpi.ts';
 import { createKpiFolds } from './kpi-fold.ts';
 import { createMinuteSums, type MinuteRow } from './minute-sums.ts';
 import type { SqliteDb } from './open.ts';
@@ -28,13 +28,16 @@ const SEAL_STATEMENTS = [
  */
 const SETTLE_MS = 5 * 60_000;
 
-/** Labels as canonical JSON: keys sorted, so one series always has one key. */
-export function canonicalLabels(labels: Record<string, string>): string {
-  const keys = Object.keys(labels).sort();
-  let json = '{';
-  for (const [i, key] of keys.entries())
-    json += `${i === 0 ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(labels[key])}`;
-  return `${json}}`;
+/**
+ * Labels with their keys sorted (the same object when they already are), so that one series
+ * always serialises to one text: its key in `kpi_snapshots`.
+ */
+export function sortedLabels(labels: Record<string, string>): Record<string, string> {
+  const keys = Object.keys(labels);
+  for (let i = 1; i < keys.length; i++)
+    if ((keys[i - 1] as string) > (keys[i] as string))
+      return Object.fromEntries(keys.sort().map((key) => [key, labels[key] as string]));
+  return labels;
 }
 
 /**
@@ -52,6 +55,12 @@ export function createKpiMethods(db: SqliteDb): KpiMethods {
     return {
       watermarks: client.prepare<[], { seq: number; minute: number }>(
         "SELECT seq, minute FROM kpi_watermarks WHERE name = 'kpi'",
+      ),
+      transactionDay: client.prepare<[number], TransactionDayRow>(
+        `SELECT integration_id AS integrationId, currency, count, amount FROM kpi_transaction_days WHERE day = ?`,
+      ),
+      transactionsFrom: client.prepare<[number, number], TransactionDayRow>(
+        `SELECT integration_id AS integrationId, currency, count, amount FROM kpi_transaction_days WHERE day >= ? AND day < ?`,
       ),
       foldNames: client.prepare<[], { name: string; seq: number }>('SELECT name, seq FROM kpi_watermarks'),
       sketchesSince: client.prepare<[number], { hour: number; registers: Buffer }>(
@@ -87,7 +96,14 @@ export function createKpiMethods(db: SqliteDb): KpiMethods {
     return prepared;
   };
 
-  const fold = createKpiFolds(client);
+  /**
+   * Transaction rows of past UTC days per day, read once and kept until a fold on this
+   * connection writes to that day again (late events); today is always read live.
+   */
+  const transactionDays = new Map<number, TransactionDayRow[]>();
+  const fold = createKpiFolds(client, (days) => {
+    for (const day of days) transactionDays.delete(day);
+  });
   const probeSums = createMinuteSums((from, to) => statements().probeMinutes.iterate(from, to));
   const callSums = createMinuteSums((from, to) => statements().callMinutes.iterate(from, to));
   const settled = async () => (await sealedUntil()) - SETTLE_MS;
@@ -133,11 +149,36 @@ export function createKpiMethods(db: SqliteDb): KpiMethods {
     },
 
     async kpiTransactions({ from, to }) {
-      return all(
-        `SELECT integration_id AS integrationId, currency, sum(count) AS count, sum(amount) AS amount
-         FROM kpi_transaction_days WHERE day >= ? AND day < ? GROUP BY 1, 2 ORDER BY 1, 2`,
-        from,
-        to,
+      const s = statements();
+      const first = Math.ceil(from / DAY) * DAY;
+      const today = Math.max(first, Math.floor(to / DAY) * DAY);
+      for (const day of transactionDays.keys()) if (day < first - 31 * DAY) transactionDays.delete(day);
+      const sums = new Map<string, TransactionDayRow>();
+      const add = (row: TransactionDayRow) => {
+        const key = `${row.integrationId}\n${row.currency}`;
+        const sum = sums.get(key);
+        if (sum) {
+          sum.count += row.count;
+          sum.amount += row.amount;
+        } else sums.set(key, { ...row });
+      };
+      for (let day = first; day < today; day += DAY) {
+        let rows = transactionDays.get(day);
+        if (!rows) {
+          rows = s.transactionDay.all(day);
+          transactionDays.set(day, rows);
+        }
+        for (const row of rows) add(row);
+      }
+      for (const row of s.transactionsFrom.all(today, to)) add(row);
+      return [...sums.values()].sort((a, b) =>
+        a.integrationId === b.integrationId
+          ? a.currency < b.currency
+            ? -1
+            : 1
+          : a.integrationId < b.integrationId
+            ? -1
+            : 1,
       );
     },
 
@@ -287,15 +328,16 @@ export function createKpiMethods(db: SqliteDb): KpiMethods {
     },
 
     async recordKpiSnapshots(at, rows) {
-      // One statement over a JSON array: tens of thousands of series cost one call, not one each.
+      // One statement over one JSON array: tens of thousands of series cost one call, not one
+      // each. The labels are stored as SQLite renders the (key-sorted) object: minified JSON.
       const series = rows
         .filter((row) => Number.isFinite(row.value))
-        .map((row) => [row.name, canonicalLabels(row.labels), row.value]);
+        .map((row) => [row.name, sortedLabels(row.labels), row.value]);
       if (series.length === 0) return;
       client
         .prepare<[number, string]>(
           `INSERT INTO kpi_snapshots (name, labels, at, value)
-           SELECT value ->> 0, value ->> 1, ?, value ->> 2 FROM json_each(?) WHERE true
+           SELECT value ->> 0, value -> 1, ?, value ->> 2 FROM json_each(?) WHERE true
            ON CONFLICT DO UPDATE SET value = excluded.value`,
         )
         .run(at, JSON.stringify(series));

@@ -46,6 +46,18 @@ describe('minute sums', () => {
     ]);
     for (const id of ['a', 'b'])
       expect(second.find((s) => s.integrationId === id)).toMatchObject(plain(3 * MIN, 13 * MIN, id));
+    // Two jobs asking for windows a minute apart, then a window far ahead: always the plain sum.
+    for (const [from, to, settled] of [
+      [4 * MIN, 14 * MIN, 10 * MIN],
+      [3 * MIN + 1, 14 * MIN, 10 * MIN],
+      [4 * MIN, 15 * MIN, 11 * MIN],
+      [1 * MIN, 6 * MIN, 11 * MIN],
+      [15 * MIN, 20 * MIN, 18 * MIN],
+    ] as const)
+      for (const id of ['a', 'b'])
+        expect(sums(from, to, settled).find((s) => s.integrationId === id)).toMatchObject(
+          plain(Math.ceil(from / MIN) * MIN, to, id),
+        );
     // Results are copies: changing one does not change what is kept.
     (second[0] as { durationBuckets: number[] }).durationBuckets[0] = -1;
     expect(sums(3 * MIN, 13 * MIN, 9 * MIN)[0]?.durationBuckets[0]).not.toBe(-1);

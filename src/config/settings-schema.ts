@@ -332,7 +332,7 @@ export const kpiSettingsSchema = z.strictObject({
   }),
   batchSize: z.int().min(1_000).max(1_000_000).default(10_000).meta({
     description:
-      'Most events folded in one transaction (default 10000). Ingest commits wait for the write lock while a fold transaction runs, about 20 ms per 10000 events.',
+      'Most events folded in one transaction (default 10000). Ingest commits wait for the write lock while a fold transaction runs: up to about 40 ms per 10000 events (the value fold; the others less).',
   }),
   snapshotInterval: boundedDuration('1m')
     .prefault('5m')
