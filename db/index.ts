@@ -21,6 +21,8 @@ export interface StoreOptions {
   busyTimeout?: number;
   /** SQLite `synchronous` level (default `full`); see `SqliteOptions`. */
   synchronous?: 'full' | 'normal';
+  /** Page cache of the connection in bytes (default better-sqlite3's 16 MB); see `SqliteOptions`. */
+  cacheSize?: number;
 }
 
 /**

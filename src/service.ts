@@ -104,6 +104,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
                 path: settings.storage.path,
                 busyTimeout: settings.storage.busyTimeout,
                 synchronous: settings.storage.synchronous,
+                cacheSize: settings.kpis.cacheSize,
               },
               logger: logger.child({ component: 'kpis' }),
             },

@@ -51,7 +51,8 @@ const rss = () => {
 };
 
 for (const suffix of ['', '-wal', '-shm']) rmSync(FILE + suffix, { force: true });
-const store = openStore({ path: FILE, synchronous: 'normal' });
+// As the service's KPI worker opens it: settings.kpis.cacheSize defaults to 64 MiB.
+const store = openStore({ path: FILE, synchronous: 'normal', cacheSize: 64 * 1_048_576 });
 
 const ROLES = ['partner', 'supplier', 'customer'];
 const snapshot: CatalogSnapshot = {

@@ -6,7 +6,7 @@ import { type EventPeek, ingestContract } from '../ingest.contract.ts';
 import { type ProbeRollup, ROLLUP_FAILURE_CLASSES } from '../rollups.ts';
 import { type StorePeek, sampleSnapshot, storeContract } from '../store.contract.ts';
 import type { StoredOutboxEntry } from '../store.ts';
-import { expectedMigrations } from './open.ts';
+import { expectedMigrations, openSqlite } from './open.ts';
 import { createSqliteStore } from './sqlite-store.ts';
 
 /** Reads the rows the Store interface has no reader for, over a second read-only connection. */
@@ -101,6 +101,25 @@ describe('sqlite store', () => {
       expect((await reopened.list('integrations', { limit: 10 })).total).toBe(2);
       expect((await reopened.applyCatalog(sampleSnapshot(), { source: 'test', now: 2 })).changed).toBe(false);
       await reopened.close();
+    } finally {
+      await remove();
+    }
+  });
+
+  it('sizes the page cache of a connection when asked (the KPI worker asks for 64 MiB)', async () => {
+    const { dir, remove } = await tempDir();
+    try {
+      const sized = openSqlite({ path: join(dir, 'a.db'), cacheSize: 64 * 1_048_576 });
+      expect(sized.$client.pragma('cache_size', { simple: true })).toBe(-65_536);
+      // Without the option a connection keeps the library's default.
+      const plain = openSqlite({ path: join(dir, 'b.db') });
+      const fresh = new Database(':memory:');
+      expect(plain.$client.pragma('cache_size', { simple: true })).toBe(
+        fresh.pragma('cache_size', { simple: true }),
+      );
+      fresh.close();
+      sized.$client.close();
+      plain.$client.close();
     } finally {
       await remove();
     }

@@ -334,6 +334,10 @@ export const kpiSettingsSchema = z.strictObject({
     description:
       'Most events folded in one transaction (default 10000). Ingest commits wait for the write lock while a fold transaction runs: up to about 40 ms per 10000 events (the value fold; the others less).',
   }),
+  cacheSize: size.prefault('64MiB').meta({
+    description:
+      "SQLite page cache of the KPI worker's connection (default 64MiB). The folds rewrite per-customer and per-integration rollups; with the library default of 16MB they re-read many of the pages they touch.",
+  }),
   snapshotInterval: boundedDuration('1m')
     .prefault('5m')
     .meta({ description: 'Least time between two stored snapshots of one KPI family (default 5m).' }),
