@@ -121,8 +121,8 @@ export interface KpiMethods {
   >;
   /** Calls and errors per integration: sealed days starting in [from, to) plus every unsealed minute. */
   callCounts(query: { from: number; to: number }): Promise<CallCounts[]>;
-  /** Calls and errors per integration in request minutes at or after `since` (default: the unsealed ones). */
-  recentCalls(since?: number): Promise<CallCounts[]>;
+  /** Calls and errors per integration in the request minutes not yet sealed. */
+  recentCalls(): Promise<CallCounts[]>;
   /**
    * Probe runs, successes and duration bucket counts per integration from the minute rollups
    * starting in [from, to). Settled minutes may be served from memory.

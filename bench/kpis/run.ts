@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { type CatalogSnapshot, openStore, ROLLUP_DURATION_BUCKETS_SECONDS } from '../../db/index.ts';
 import { KPI_FAMILIES, kpiJobs } from '../../jobs/kpi/index.ts';
+import { seededRandom } from '../../src/demo/random.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,16 +32,10 @@ const NOW = Math.floor(Date.now() / MIN) * MIN;
 const PER_SECOND = 10_000;
 
 /**
- * mulberry32: a 32-bit generator with a full 2^32 period. (An LCG in plain doubles loses its low
- * bits to rounding and cycles after ~16,000 draws, which left 1,400 distinct users instead of 200,000.)
+ * mulberry32, the demo's generator: full 2^32 period. (An LCG in plain doubles loses its low bits
+ * to rounding and cycles after ~16,000 draws, which left 1,400 distinct users instead of 200,000.)
  */
-let seed = 42;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-};
+const random = seededRandom(42);
 const int = (n: number) => Math.floor(random() * n);
 const mb = (bytes: number) => `${Math.round(bytes / 1_048_576)} MB`;
 let maxRss = 0;
@@ -113,6 +108,31 @@ const insertEvent = db.prepare(
   `INSERT INTO events (id, type, time, received_at, participant_id, integration_id, channel, customer_id, user_id, amount, currency, hash, data)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'h', ?)`,
 );
+/** The envelope and typed columns of an event; those left out are null. */
+interface EventColumns {
+  participant?: string;
+  integration?: string;
+  channel?: string | null;
+  customer?: string;
+  user?: string;
+  amount?: number;
+  currency?: string;
+}
+const insert = (id: string, type: string, time: number, received: number, c: EventColumns, data = '{}') =>
+  insertEvent.run(
+    id,
+    type,
+    time,
+    received,
+    c.participant ?? null,
+    c.integration ?? null,
+    c.channel ?? null,
+    c.customer ?? null,
+    c.user ?? null,
+    c.amount ?? null,
+    c.currency ?? null,
+    data,
+  );
 const TEXTS = ['great and fast', 'slow and broken', 'works well', 'confusing docs'];
 let eventId = 0;
 function addEvents(count: number, from: number, to: number) {
@@ -125,109 +145,44 @@ function addEvents(count: number, from: number, to: number) {
       const integration = `i${int(INTEGRATIONS)}`;
       const participant = `p${int(200)}`;
       const id = `ev${eventId++}`;
-      if (r < 0.5)
-        insertEvent.run(
-          id,
-          'user.active',
-          time,
-          received,
-          null,
-          null,
-          null,
-          null,
-          `u${int(200_000)}`,
-          null,
-          null,
-          '{}',
-        );
+      // Random draws in a fixed order (object properties evaluate in source order): one dataset.
+      if (r < 0.5) insert(id, 'user.active', time, received, { user: `u${int(200_000)}` });
       else if (r < 0.8)
-        insertEvent.run(
-          id,
-          'transaction',
-          time,
-          received,
+        insert(id, 'transaction', time, received, {
           participant,
           integration,
-          random() < 0.5 ? `ch${int(20)}` : null,
-          `c${int(500_000)}`,
-          null,
-          10 + int(500),
-          random() < 0.95 ? 'EUR' : 'USD',
-          '{}',
-        );
+          channel: random() < 0.5 ? `ch${int(20)}` : null,
+          customer: `c${int(500_000)}`,
+          amount: 10 + int(500),
+          currency: random() < 0.95 ? 'EUR' : 'USD',
+        });
       else if (r < 0.9)
-        insertEvent.run(
+        insert(
           id,
           'handoff.automated',
           time,
           received,
-          null,
-          integration,
-          null,
-          null,
-          null,
-          null,
-          null,
+          { integration },
           JSON.stringify({ count: 1 + int(5) }),
         );
-      else if (r < 0.95)
-        insertEvent.run(
-          id,
-          'docs.view',
-          time,
-          received,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          '{"page":"/docs"}',
-        );
-      else if (r < 0.98)
-        insertEvent.run(
-          id,
-          'developer.activity',
-          time,
-          received,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          '{"activity":"sdk"}',
-        );
+      else if (r < 0.95) insert(id, 'docs.view', time, received, {}, '{"page":"/docs"}');
+      else if (r < 0.98) insert(id, 'developer.activity', time, received, {}, '{"activity":"sdk"}');
       else if (r < 0.99)
-        insertEvent.run(
+        insert(
           id,
           random() < 0.5 ? 'ticket.opened' : 'ticket.closed',
           time,
           received,
-          null,
-          integration,
-          null,
-          null,
-          null,
-          null,
-          null,
+          { integration },
           JSON.stringify({ ticket: `t${int(50_000)}` }),
         );
       else
-        insertEvent.run(
+        insert(
           id,
           'feedback',
           time,
           received,
-          participant,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
+          { participant },
           JSON.stringify({ score: int(11), text: TEXTS[int(4)] }),
         );
     }

@@ -141,7 +141,7 @@ export function createKpiMethods(db: SqliteDb): KpiMethods {
         (typeof KPI_FOLDS)[number],
         number
       >;
-      return { folds, sealedUntil: s.watermarks.get()?.minute ?? 0 };
+      return { folds, sealedUntil: await sealedUntil() };
     },
 
     async kpiTotals(metric: KpiTotalMetric) {
@@ -299,8 +299,8 @@ export function createKpiMethods(db: SqliteDb): KpiMethods {
       );
     },
 
-    async recentCalls(since) {
-      const sealed = since ?? (await sealedUntil());
+    async recentCalls() {
+      const sealed = await sealedUntil();
       return all(
         `SELECT integration_id AS integrationId, sum(success + client_error + server_error + error) AS calls,
            sum(server_error + error) AS errors
