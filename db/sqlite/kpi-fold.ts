@@ -287,7 +287,7 @@ function foldPlans(client: Database.Database, onTransactionDays: (days: number[]
     return sketches;
   }
 
-  const usage: FoldPlan<{ totals: Totals; usersFrom: number; sketches: Map<number, Uint8Array> }> = {
+  const usage: FoldPlan<{ totals: Totals; sketches: Map<number, Uint8Array> }> = {
     stage(read, range) {
       const totals = new Totals();
       const channels = integrationChannels(read);
@@ -295,7 +295,7 @@ function foldPlans(client: Database.Database, onTransactionDays: (days: number[]
         totals.add('transactions', integration, channel ?? channels.get(integration) ?? '', '', 1);
       // The users' own watermark is behind only while the sketches are rebuilt after an upgrade.
       const usersFrom = Math.min(range.from, usersWatermark.get() ?? range.from);
-      return { totals, usersFrom, sketches: sketchUsers({ ...range, from: usersFrom }) };
+      return { totals, sketches: sketchUsers({ ...range, from: usersFrom }) };
     },
     apply(write, staged, range, now) {
       if (staged.totals.size > 0) write('totals', staged.totals.json());
