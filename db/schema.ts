@@ -463,9 +463,12 @@ export const kpiUserSketches = sqliteTable('kpi_user_sketches', {
  * One row per customer, rewritten only when it changes: the two most recent distinct channels
  * and the two most recent distinct participants with the UTC day each was last used (the
  * cross-sell ratio needs only the second ones), whether the customer ever transacted through a
- * participant that is not ours, the currencies it paid in (`,EUR,USD,`), and, while it is a
- * direct customer, its revenue per currency (JSON), which moves to the ecosystem segment if it
- * becomes one. `ch1_day` is the customer's latest transaction day.
+ * participant that is not ours, the currencies it paid in (a JSON array, `["EUR","USD"]`), and,
+ * while it is a direct customer, its revenue per currency (JSON), which moves to the ecosystem
+ * segment if it becomes one. `ch1_day` is the customer's latest transaction day.
+ *
+ * A WITHOUT ROWID table (migration 0007; drizzle cannot declare it): the row lives in the
+ * primary key's b-tree, so the fold's upsert is one lookup and one write.
  */
 export const kpiCustomers = sqliteTable('kpi_customers', {
   customerId: text('customer_id').primaryKey(),

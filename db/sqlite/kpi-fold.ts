@@ -85,7 +85,8 @@ const CURRENCY = '(excluded.currencies ->> 0)';
 const REVENUE_PATH = `'$."' || ${CURRENCY} || '"'`;
 
 /**
- * Per-customer state, one upsert per `transaction` that names a customer, in seq order. A row is
+ * Per-customer state, one upsert per `transaction` that names a customer, in seq order per
+ * customer: sorted by customer, the upserts walk the table's b-tree in key order. A row is
  * rewritten only when something the KPIs read changes: a later day or a new channel or
  * participant among the two most recent, the ecosystem flag, a new currency, or the revenue of a
  * direct customer. Triggers keep `kpi_customer_segments` in step.
@@ -99,7 +100,7 @@ FROM (SELECT e.customer_id AS customer, ${CHANNEL} AS channel,
     coalesce(e.participant_id IN (SELECT id FROM participants WHERE role NOT IN ${OURS}), 0) AS ecosystem,
     coalesce(e.currency, '') AS currency, coalesce(e.amount, 0) AS amount
   FROM events e
-  WHERE ${BATCH} AND e.type = 'transaction' AND e.customer_id IS NOT NULL ORDER BY e.seq)
+  WHERE ${BATCH} AND e.type = 'transaction' AND e.customer_id IS NOT NULL ORDER BY e.customer_id, e.seq)
 WHERE true
 ON CONFLICT DO UPDATE SET ${mergeRecent('ch')}, ${mergeRecent('p')},
   ecosystem = max(ecosystem, excluded.ecosystem),

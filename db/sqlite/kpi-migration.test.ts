@@ -10,7 +10,7 @@ import { createSqliteStore } from './sqlite-store.ts';
 
 const DAY = 86_400_000;
 
-describe('migration 0006 (KPI state)', () => {
+describe('migrations 0006 (KPI state) and 0007 (customers WITHOUT ROWID)', () => {
   it('converts the per-route customer rollups and keeps every counted transaction', async () => {
     const dir = await tempDir();
     try {
@@ -18,8 +18,8 @@ describe('migration 0006 (KPI state)', () => {
       const folder = join(dir.dir, 'migrations');
       await cp(MIGRATIONS_FOLDER, folder, { recursive: true });
       const journalPath = join(folder, 'meta', '_journal.json');
-      const journal = JSON.parse(await readFile(journalPath, 'utf8')) as { entries: { tag: string }[] };
-      journal.entries = journal.entries.filter((e) => !e.tag.startsWith('0006'));
+      const journal = JSON.parse(await readFile(journalPath, 'utf8')) as { entries: { idx: number }[] };
+      journal.entries = journal.entries.filter((e) => e.idx < 6);
       await writeFile(journalPath, JSON.stringify(journal));
       const path = join(dir.dir, 'old.db');
       const old = new Database(path);
@@ -88,6 +88,18 @@ describe('migration 0006 (KPI state)', () => {
           .prepare("SELECT name FROM sqlite_master WHERE name IN ('kpi_users', 'kpi_customer_routes')")
           .all(),
       ).toEqual([]);
+      // 0007 rebuilt the table as WITHOUT ROWID, rows and triggers kept.
+      expect(raw.prepare("SELECT sql FROM sqlite_master WHERE name = 'kpi_customers'").pluck().get()).toMatch(
+        /\) WITHOUT ROWID$/,
+      );
+      expect(
+        raw
+          .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'kpi_customers' ORDER BY 1",
+          )
+          .pluck()
+          .all(),
+      ).toEqual(['kpi_customers_insert', 'kpi_customers_update']);
       raw.close();
       await store.close();
     } finally {
