@@ -1,10 +1,14 @@
 /**
  * KPI engine bench: loads a store file with N events over 30 days (default 10 million), 30 days
  * of probe rollups and the last two hours of traced calls for 2,000 integrations, then times
- * (a) one full recompute (every KPI job from an empty watermark), (b) one incremental run after
- * one minute of new data at 10,000 events/s, and (c) a run with nothing new. Each job folds its
- * own family's events first. Prints a table (ms per job), the every-minute jobs (usage, health)
- * together, the slowest job, and the process RSS.
+ * (a) one full recompute (every KPI job from an empty watermark), (b) one incremental run of each
+ * family after one minute of new data at 10,000 events/s, each run folding its family's share
+ * of the minute, (b′) the same after a second minute that arrives in 10-second slices with the
+ * `kpi:fold` job after each slice but the last (the service's default schedule; the runs fold
+ * the last slice, as a run that starts just before the fold job's tick does), and (c) a run
+ * with nothing new. Prints a table (ms per job), the
+ * fold job's time per slice, the every-minute jobs (usage, health) together, the slowest job,
+ * and the process RSS.
  *
  *   node bench/kpis/run.ts [--events 10000000] [--integrations 2000] [--file /tmp/kpi-bench.db]
  */
@@ -12,7 +16,7 @@ import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { type CatalogSnapshot, openStore, ROLLUP_DURATION_BUCKETS_SECONDS } from '../../db/index.ts';
-import { KPI_FAMILIES, kpiJobs } from '../../jobs/kpi/index.ts';
+import { KPI_FAMILIES, type KpiTask, kpiJobs } from '../../jobs/kpi/index.ts';
 import { seededRandom } from '../../src/demo/random.ts';
 
 const { values } = parseArgs({
@@ -232,8 +236,8 @@ console.log(
   `loaded ${EVENTS.toLocaleString('en')} events, probe rollups (30d day + hour, 2h minute) and 2h of request minutes for ${INTEGRATIONS} integrations in ${loadSeconds.toFixed(1)} s; RSS ${mb(rss())}`,
 );
 
-const schedules = Object.fromEntries(KPI_FAMILIES.map((f) => [f, '0 0 1 1 *'])) as Record<
-  (typeof KPI_FAMILIES)[number],
+const schedules = Object.fromEntries([...KPI_FAMILIES, 'fold'].map((f) => [f, '0 0 1 1 *'])) as Record<
+  KpiTask,
   string
 >;
 const jobs = kpiJobs({
@@ -250,10 +254,13 @@ const jobs = kpiJobs({
   publish: () => {},
 });
 const logger = pino({ level: 'silent' });
+const foldJob = jobs.find((job) => job.name === 'kpi:fold');
+if (!foldJob) throw new Error('no kpi:fold job');
+const families = jobs.filter((job) => job !== foldJob);
 async function runAll(now: number): Promise<{ total: number; perJob: Record<string, number> }> {
   const perJob: Record<string, number> = {};
   const t0 = performance.now();
-  for (const job of jobs) {
+  for (const job of families) {
     const t = performance.now();
     await job.run({ now, signal: new AbortController().signal, logger });
     perJob[job.name] = performance.now() - t;
@@ -281,18 +288,45 @@ addRollups('minute', NOW, NOW + MIN, MIN, 2);
 addMinutes(NOW, NOW + MIN);
 const incremental = await runAll(NOW + MIN + 30_000);
 record('(b) incremental, 1 min at 10k/s', incremental, `${(60 * PER_SECOND).toLocaleString('en')} events`);
-const idle = await runAll(NOW + 2 * MIN);
+
+// (b′) The next minute in 10-second slices, the fold job after each, as the service runs it;
+// the last slice is left to the runs (a run that starts just before the fold job's tick).
+const SLICE = 10_000;
+const sliceMs: number[] = [];
+for (let at = NOW + MIN; at < NOW + 2 * MIN; at += SLICE) {
+  addEvents((SLICE / 1000) * PER_SECOND, at, at + SLICE);
+  if (at + SLICE >= NOW + 2 * MIN) break;
+  const t = performance.now();
+  await foldJob.run({ now: at + SLICE, signal: new AbortController().signal, logger });
+  sliceMs.push(performance.now() - t);
+}
+addRollups('minute', NOW + MIN, NOW + 2 * MIN, MIN, 2);
+addMinutes(NOW + MIN, NOW + 2 * MIN);
+const withFoldJob = await runAll(NOW + 2 * MIN + 30_000);
+record(
+  '(b′) incremental, 1 min at 10k/s, kpi:fold every 10 s',
+  withFoldJob,
+  `${((SLICE / 1000) * PER_SECOND).toLocaleString('en')} events (the last slice)`,
+);
+const idle = await runAll(NOW + 3 * MIN);
 record('(c) nothing new', idle, '0 events');
 
-console.log(`\n| run | time | events read | RSS after | ${jobs.map((j) => `${j.name} ms`).join(' | ')} |`);
-console.log(`|---|---|---|---|${jobs.map(() => '---').join('|')}|`);
+console.log(
+  `\n| run | time | events read | RSS after | ${families.map((j) => `${j.name} ms`).join(' | ')} |`,
+);
+console.log(`|---|---|---|---|${families.map(() => '---').join('|')}|`);
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 const everyMinute = (r: { perJob: Record<string, number> }) =>
   (r.perJob['kpi:usage'] ?? 0) + (r.perJob['kpi:health'] ?? 0);
 const slowest = (r: { perJob: Record<string, number> }) =>
   Object.entries(r.perJob).sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+const sliceSum = sliceMs.reduce((a, b) => a + b, 0);
+console.log(
+  `\n(b′) kpi:fold per 10 s slice (100,000 events, all four folds), ${sliceMs.length} slices: mean ${Math.round(sliceSum / sliceMs.length)} ms, max ${Math.round(Math.max(...sliceMs))} ms`,
+);
 for (const [name, result] of [
   ['(b)', incremental],
+  ['(b′)', withFoldJob],
   ['(c)', idle],
 ] as const) {
   const [job, ms] = slowest(result);

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { KPI_FOLDS, type KpiFoldName } from '../../db/index.ts';
-import type { KpiFamily, KpiStore } from './types.ts';
+import type { KpiStore, KpiTask } from './types.ts';
 
 export interface KpiFoldOptions {
   store: Pick<KpiStore, 'foldKpiEvents' | 'sealKpiCalls'>;
@@ -17,15 +17,17 @@ export interface KpiFoldRun {
   minutes: number;
 }
 
-const isFold = (family: KpiFamily): family is KpiFoldName =>
-  (KPI_FOLDS as readonly string[]).includes(family);
+/** The folds a task runs: `fold` all of them, a family its own (`health` none). */
+const foldsOf = (task: KpiTask): readonly KpiFoldName[] =>
+  task === 'fold' ? KPI_FOLDS : (KPI_FOLDS as readonly string[]).includes(task) ? [task as KpiFoldName] : [];
 
 /**
  * The incremental step every KPI job starts with: folds the events of the family's own types
  * that arrived since the family's watermark into its rollups (in batches, each one transaction
  * with the watermark), and seals request minutes older than the lateness window. `health` folds
- * no events: it reads what the others fold. Calls are serialised; a second call with nothing new
- * reads no event.
+ * no events: it reads what the others fold; `fold` (the `kpi:fold` job) runs every family's
+ * fold, so a family's own run finds only what arrived since. Calls are serialised; a second call
+ * with nothing new reads no event.
  *
  * @example
  * const fold = createKpiFold({ store, lateness: 600_000, batchSize: 1_000_000 });
@@ -33,28 +35,29 @@ const isFold = (family: KpiFamily): family is KpiFoldName =>
  */
 export function createKpiFold(
   options: KpiFoldOptions,
-): (family: KpiFamily, now: number, signal?: AbortSignal) => Promise<KpiFoldRun> {
+): (task: KpiTask, now: number, signal?: AbortSignal) => Promise<KpiFoldRun> {
   let chain: Promise<unknown> = Promise.resolve();
-  async function run(family: KpiFamily, now: number, signal?: AbortSignal): Promise<KpiFoldRun> {
+  async function run(task: KpiTask, now: number, signal?: AbortSignal): Promise<KpiFoldRun> {
     let events = 0;
-    while (isFold(family)) {
-      const result = await options.store.foldKpiEvents({
-        fold: family,
-        lateness: options.lateness,
-        limit: options.batchSize,
-        now,
-      });
-      events += result.events;
-      if (result.events < options.batchSize || signal?.aborted) break;
-      // Let messages (an abort) and other work in between two transactions.
-      await nextTurn();
-    }
+    for (const fold of foldsOf(task))
+      while (!signal?.aborted) {
+        const result = await options.store.foldKpiEvents({
+          fold,
+          lateness: options.lateness,
+          limit: options.batchSize,
+          now,
+        });
+        events += result.events;
+        if (result.events < options.batchSize) break;
+        // Let messages (an abort) and other work in between two transactions.
+        await nextTurn();
+      }
     const until = Math.floor((now - options.lateness) / 60_000) * 60_000;
     const sealed = await options.store.sealKpiCalls({ until, now });
     return { events, minutes: sealed.rows };
   }
-  return (family, now, signal) => {
-    const next = chain.then(() => run(family, now, signal));
+  return (task, now, signal) => {
+    const next = chain.then(() => run(task, now, signal));
     chain = next.catch(() => {});
     return next;
   };

@@ -34,7 +34,7 @@ port.on('message', async (message: KpiWorkerRequest) => {
   let reply: KpiWorkerReply;
   try {
     if (message.quality) quality = message.quality;
-    reply = { id: message.id, ok: true, result: await run(message.family, message.now, controller.signal) };
+    reply = { id: message.id, ok: true, result: await run(message.task, message.now, controller.signal) };
   } catch (error) {
     reply = { id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) };
   } finally {

@@ -3,7 +3,7 @@ import { createKpiFold, type KpiFoldRun } from './fold.ts';
 import { computeHealth, type HealthReport, type HealthSettings, type QualityBySystem } from './health.ts';
 import { computeParticipation } from './participation.ts';
 import { computeQualitative } from './qualitative.ts';
-import type { KpiFamily, KpiStore, KpiValues } from './types.ts';
+import type { KpiFamily, KpiStore, KpiTask, KpiValues } from './types.ts';
 import { computeUsage } from './usage.ts';
 import { computeValue } from './value.ts';
 
@@ -27,12 +27,16 @@ export interface KpiRunResult {
   folded: KpiFoldRun;
 }
 
-/** Runs one KPI family: the shared fold, its KPIs, a snapshot when one is due. */
-export type KpiRunner = (family: KpiFamily, now: number, signal: AbortSignal) => Promise<KpiRunResult>;
+/**
+ * Runs one KPI family (its fold, its KPIs, a snapshot when one is due), or `fold`: every
+ * family's fold and nothing else (no values).
+ */
+export type KpiRunner = (task: KpiTask, now: number, signal: AbortSignal) => Promise<KpiRunResult>;
 
 /**
  * The work of the KPI jobs over one store: each run starts with its family's incremental fold
- * (the family's new events and the sealed request minutes into the rollups),
+ * (the family's new events and the sealed request minutes into the rollups; the `fold` task
+ * does only this, for every family),
  * computes the family's KPIs from the rollups and stores a snapshot at most every
  * `snapshotInterval`. Runs in the thread that owns the store's connection.
  *
@@ -66,8 +70,10 @@ export function createKpiRunner(options: KpiRunnerOptions): KpiRunner {
     },
   };
 
-  return async (family, now, signal) => {
-    const folded = await fold(family, now, signal);
+  return async (task, now, signal) => {
+    const folded = await fold(task, now, signal);
+    if (task === 'fold') return { values: {}, folded };
+    const family = task;
     const { values, report } = await compute[family](await catalog(), now, signal);
     const last = lastSnapshot.get(family);
     if (last === undefined || now - last >= options.snapshotInterval) {

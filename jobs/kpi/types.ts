@@ -16,6 +16,12 @@ export type KpiStore = KpiMethods &
 export const KPI_FAMILIES = ['participation', 'usage', 'value', 'qualitative', 'health'] as const;
 export type KpiFamily = (typeof KPI_FAMILIES)[number];
 
+/**
+ * What the KPI runner does: a family's run, or `fold`, which folds every family's new events
+ * and computes nothing (the `kpi:fold` job, between the family runs).
+ */
+export type KpiTask = KpiFamily | 'fold';
+
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { StoreOptions } from '../../db/index.ts';
 import type { QualityBySystem } from './health.ts';
 import type { KpiRunner, KpiRunnerOptions, KpiRunResult } from './runner.ts';
-import type { KpiFamily } from './types.ts';
+import type { KpiTask } from './types.ts';
 
 /**
  * The default of `settings.kpis.batchSize`: most events the worker folds in one write transaction. The events are read and aggregated
@@ -21,7 +21,7 @@ export interface KpiWorkerData {
 }
 
 export type KpiWorkerRequest =
-  | { type: 'run'; id: number; family: KpiFamily; now: number; quality?: ReadonlyMap<string, string> }
+  | { type: 'run'; id: number; task: KpiTask; now: number; quality?: ReadonlyMap<string, string> }
   | { type: 'abort'; id: number }
   /** Close the connection and end the thread. */
   | { type: 'close' };
@@ -37,7 +37,7 @@ export interface KpiWorkerOptions extends Omit<KpiRunnerOptions, 'store'> {
 }
 
 export interface KpiWorker {
-  /** Runs a family on the worker, starting one if none is running; rejects when the worker fails. */
+  /** Runs a family (or the `fold` task) on the worker, starting one if none is running; rejects when the worker fails. */
   run: KpiRunner;
   /** Waits for the runs in flight (up to `timeoutMs`), then ends the worker. Later runs reject. */
   stop(timeoutMs: number): Promise<void>;
@@ -116,7 +116,7 @@ export function startKpiWorker(options: KpiWorkerOptions): KpiWorker {
     return w;
   }
 
-  async function run(family: KpiFamily, now: number, signal: AbortSignal): Promise<KpiRunResult> {
+  async function run(task: KpiTask, now: number, signal: AbortSignal): Promise<KpiRunResult> {
     if (stopped) throw new Error('kpi worker stopped');
     worker ??= spawn();
     const w = worker;
@@ -126,7 +126,7 @@ export function startKpiWorker(options: KpiWorkerOptions): KpiWorker {
       pending.set(id, { worker: w, resolve, reject }),
     );
     try {
-      w.postMessage({ type: 'run', id, family, now, quality: quality?.() } satisfies KpiWorkerRequest);
+      w.postMessage({ type: 'run', id, task, now, quality: quality?.() } satisfies KpiWorkerRequest);
     } catch (error) {
       pending.delete(id);
       throw error;

@@ -324,6 +324,10 @@ export const kpiSettingsSchema = z.strictObject({
       health: cron
         .default('* * * * *')
         .meta({ description: 'Health scores, error budgets and revenue at risk (default every minute).' }),
+      fold: cron.default('*/10 * * * * *').meta({
+        description:
+          "Folds every family's new events into the KPI rollups between the family runs, so a run folds only what arrived since (default every 10 seconds).",
+      }),
     })
     .prefault({}),
   lateness: boundedDuration('0ms').prefault('10m').meta({

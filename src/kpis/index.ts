@@ -2,7 +2,6 @@ import type { Store, StoreOptions } from '../../db/index.ts';
 import {
   createKpiRunner,
   KPI_FAMILIES,
-  type KpiFamily,
   type KpiRunner,
   kpiJobName,
   scheduleKpiRuns,
@@ -73,7 +72,7 @@ export function startKpis(options: KpisOptions): Kpis {
     stop = worker.stop;
   } else run = createKpiRunner({ ...runner, store: options.store });
   const jobs = scheduleKpiRuns({
-    schedules: settings.schedules as Record<KpiFamily, string>,
+    schedules: settings.schedules,
     publish: state.publish,
     run,
   });

@@ -198,6 +198,7 @@ function engine(store: Store, onPublish?: Parameters<typeof kpiJobs>[0]['publish
       value: SCHEDULE,
       qualitative: SCHEDULE,
       health: SCHEDULE,
+      fold: SCHEDULE,
     },
     lateness: 10 * MIN,
     batchSize: 1000,
@@ -223,6 +224,11 @@ function engine(store: Store, onPublish?: Parameters<typeof kpiJobs>[0]['publish
     },
     series: (name: string) => values.get(name) ?? [],
     report: () => report as HealthReport,
+    async runJob(name: string, now: number) {
+      const job = jobs.find((j) => j.name === name);
+      if (!job) throw new Error(`no job ${name}`);
+      await job.run({ now, signal: new AbortController().signal, logger: silentLogger });
+    },
   };
 }
 
@@ -438,6 +444,34 @@ describe('KPI engine over a hand-computed dataset', () => {
       expect(
         (await store.foldKpiEvents({ fold, lateness: 10 * MIN, limit: 1000, now: T + 5 * MIN })).events,
       ).toBe(0);
+  });
+
+  it('folds every family between runs in the kpi:fold job, which publishes nothing', async () => {
+    const published: KpiFamily[] = [];
+    const jobs = engine(store, (family) => published.push(family));
+    const before = await store.kpiWatermarks();
+    const received = T + MIN;
+    await store.recordIngest([
+      {
+        receivedAt: received,
+        events: [
+          event('transaction', received, { integration: 'pay', customer: 'c9', amount: 7, currency: 'EUR' }),
+          event('user.active', received, { user: 'u-new' }),
+        ],
+      },
+    ]);
+    await jobs.runJob('kpi:fold', T + 2 * MIN);
+    expect(published).toEqual([]);
+    const after = await store.kpiWatermarks();
+    for (const fold of KPI_FOLDS) expect(after.folds[fold]).toBe(before.folds[fold] + 2);
+    // The value run finds nothing new to fold and reads the folded transaction: pay's channel is
+    // web, and the event names no participant.
+    await jobs.runJob('kpi:value', T + 2 * MIN);
+    expect(published).toEqual(['value']);
+    expect(
+      jobs.value('revenue_attributed_total', { channel: 'web', participant: 'none', currency: 'EUR' }),
+    ).toBe(7);
+    expect((await store.kpiWatermarks()).folds).toEqual(after.folds);
   });
 
   it('seals request minutes once past the lateness window, without counting them twice', async () => {
@@ -726,6 +760,24 @@ describe('KPI worker', () => {
       expect(onWorker.get(family)?.report).toEqual(report);
     }
     expect(onWorker.get('health')?.report?.integrations.get('pay')?.score).toBeTypeOf('number');
+    await store.close();
+  });
+
+  it('runs the fold task: every family folded, no values, nothing left for the family runs', async () => {
+    const config = configFrom(CATALOG, dir.dir);
+    const path = config.settings.storage.path;
+    const store = openStore({ path });
+    await applyCatalog(store, config, { source: 'test', now: T - 10 * DAY });
+    await load(store);
+    const worker = startKpiWorker({ ...options, store: { path }, logger: silentLogger });
+    const folded = await worker.run('fold', T, signal);
+    // Each of the four folds read every event once (its batches span all types).
+    expect(folded).toEqual({
+      values: {},
+      folded: { events: 4 * dataset().length, minutes: expect.any(Number) },
+    });
+    for (const family of KPI_FAMILIES) expect((await worker.run(family, T, signal)).folded.events).toBe(0);
+    await worker.stop(5_000);
     await store.close();
   });
 

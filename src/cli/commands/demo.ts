@@ -35,11 +35,12 @@ Options:
     if (port !== undefined) config.settings.server.port = port;
     // The demo runs on loopback with simulated partners: no tokens to hand out.
     config.settings.auth.enabled = false;
-    // Minutes of simulated traffic should move every KPI: run each family every minute.
-    for (const family of Object.keys(
+    // Minutes of simulated traffic should move every KPI: run each family every minute (the
+    // fold job keeps its schedule).
+    for (const task of Object.keys(
       config.settings.kpis.schedules,
     ) as (keyof typeof config.settings.kpis.schedules)[])
-      config.settings.kpis.schedules[family] = '* * * * *';
+      if (task !== 'fold') config.settings.kpis.schedules[task] = '* * * * *';
     if (values.db !== undefined) config.settings.storage.path = dbPath(values.db as string, io);
     const [{ startSimulator }, { startDemoDatasets }, { startTraffic }] = await Promise.all([
       import('../../demo/index.ts'),
