@@ -16,7 +16,7 @@ import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { type CatalogSnapshot, openStore, ROLLUP_DURATION_BUCKETS_SECONDS } from '../../db/index.ts';
-import { KPI_FAMILIES, type KpiTask, kpiJobs } from '../../jobs/kpi/index.ts';
+import { KPI_FAMILIES, KPI_FOLD_CHUNK, type KpiTask, kpiJobs } from '../../jobs/kpi/index.ts';
 import { seededRandom } from '../../src/demo/random.ts';
 
 const { values } = parseArgs({
@@ -244,7 +244,8 @@ const jobs = kpiJobs({
   store,
   schedules,
   lateness: 10 * MIN,
-  batchSize: 1_000_000,
+  // The product's default batchSize (settings.kpis.batchSize).
+  batchSize: KPI_FOLD_CHUNK,
   snapshotInterval: 0,
   health: {
     weights: { availability: 0.35, latency: 0.2, status: 0.25, quality: 0.1, activity: 0.1 },

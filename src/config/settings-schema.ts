@@ -334,9 +334,9 @@ export const kpiSettingsSchema = z.strictObject({
     description:
       'How late an event may arrive and still count at its own time (default 10m); a later one counts at receive time minus this. Request minutes are sealed into the day rollups once this old.',
   }),
-  batchSize: z.int().min(1_000).max(1_000_000).default(10_000).meta({
+  batchSize: z.int().min(1_000).max(1_000_000).default(100_000).meta({
     description:
-      'Most events folded in one transaction (default 10000). Ingest commits wait for the write lock while a fold transaction runs: up to about 40 ms per 10000 events (the value fold; the others less).',
+      'Most events folded in one transaction (default 100000). Ingest commits wait for the write lock while a fold transaction runs: about 0.24 s for the value fold of 100000 events over 500000 customers, the other folds under 0.05 s. Smaller batches wait less each time but rewrite the same pages more often.',
   }),
   cacheSize: size.prefault('64MiB').meta({
     description:

@@ -446,6 +446,35 @@ describe('KPI engine over a hand-computed dataset', () => {
       ).toBe(0);
   });
 
+  it('reads a past day once and again after a late event lands on it', async () => {
+    const midnight = Date.parse('2026-03-01T00:00:00Z');
+    const pay = async (days: number) =>
+      (await store.kpiTransactions({ from: midnight - (days - 1) * DAY, to: T + 1 }))
+        .filter((r) => r.integrationId === 'pay' && r.currency === 'EUR')
+        .reduce((sum, r) => sum + r.amount, 0);
+    const [today, week, month] = [await pay(1), await pay(7), await pay(30)];
+    // Paid a minute before midnight, received two minutes after: inside the 10-minute lateness,
+    // so it counts on the day before today, which both windows have read already.
+    await store.recordIngest([
+      {
+        receivedAt: midnight + 2 * MIN,
+        events: [
+          event('transaction', midnight - MIN, {
+            integration: 'pay',
+            customer: 'c7',
+            amount: 40,
+            currency: 'EUR',
+          }),
+        ],
+      },
+    ]);
+    await store.foldKpiEvents({ fold: 'value', lateness: 10 * MIN, limit: 1000, now: T });
+    expect(await pay(7)).toBe(week + 40);
+    expect(await pay(30)).toBe(month + 40);
+    // Today's window has no past day: unchanged.
+    expect(await pay(1)).toBe(today);
+  });
+
   it('folds every family between runs in the kpi:fold job, which publishes nothing', async () => {
     const published: KpiFamily[] = [];
     const jobs = engine(store, (family) => published.push(family));
