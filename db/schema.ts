@@ -465,7 +465,8 @@ export const kpiUserSketches = sqliteTable('kpi_user_sketches', {
  * cross-sell ratio needs only the second ones), whether the customer ever transacted through a
  * participant that is not ours, the currencies it paid in (a JSON array, `["EUR","USD"]`), and,
  * while it is a direct customer, its revenue per currency (JSON), which moves to the ecosystem
- * segment if it becomes one. `ch1_day` is the customer's latest transaction day.
+ * segment if it becomes one. Days are UTC day numbers (days since 1970-01-01; 0 for none);
+ * `ch1_day` is the customer's latest transaction day.
  *
  * A WITHOUT ROWID table (migration 0007; drizzle cannot declare it): the row lives in the
  * primary key's b-tree, so the fold's upsert is one lookup and one write.

@@ -1,7 +1,8 @@
 -- The value fold rewrites a customer's row on each later purchase. As a WITHOUT ROWID table the
 -- row lives in the primary key's b-tree itself: one lookup and one write per upsert instead of
--- an index lookup plus a table lookup. Dropping the old table drops its triggers; they are
--- created again, unchanged.
+-- an index lookup plus a table lookup. Days are stored as UTC day numbers (days since
+-- 1970-01-01, two bytes) instead of Unix ms (six): a fifth fewer pages for every fold commit to
+-- write. Dropping the old table drops its triggers; they are created again, unchanged.
 CREATE TABLE `__new_kpi_customers` (
 	`customer_id` text PRIMARY KEY NOT NULL,
 	`ch1` text NOT NULL,
@@ -17,7 +18,7 @@ CREATE TABLE `__new_kpi_customers` (
 	`direct_revenue` text NOT NULL
 ) WITHOUT ROWID;
 --> statement-breakpoint
-INSERT INTO `__new_kpi_customers` SELECT `customer_id`, `ch1`, `ch1_day`, `ch2`, `ch2_day`, `p1`, `p1_day`, `p2`, `p2_day`, `ecosystem`, `currencies`, `direct_revenue` FROM `kpi_customers` ORDER BY `customer_id`;--> statement-breakpoint
+INSERT INTO `__new_kpi_customers` SELECT `customer_id`, `ch1`, `ch1_day` / 86400000, `ch2`, `ch2_day` / 86400000, `p1`, `p1_day` / 86400000, `p2`, `p2_day` / 86400000, `ecosystem`, `currencies`, `direct_revenue` FROM `kpi_customers` ORDER BY `customer_id`;--> statement-breakpoint
 DROP TABLE `kpi_customers`;--> statement-breakpoint
 ALTER TABLE `__new_kpi_customers` RENAME TO `kpi_customers`;--> statement-breakpoint
 CREATE TRIGGER `kpi_customers_insert` AFTER INSERT ON `kpi_customers` BEGIN

@@ -96,7 +96,7 @@ const FOLD_CUSTOMERS = `INSERT INTO kpi_customers
 SELECT customer, channel, day, NULL, 0, participant, day, NULL, 0, ecosystem, json_array(currency),
   CASE ecosystem WHEN 1 THEN '{}' ELSE json_object(currency, amount) END
 FROM (SELECT e.customer_id AS customer, ${CHANNEL} AS channel,
-    (${AT} / ${DAY}) * ${DAY} AS day, coalesce(e.participant_id, '') AS participant,
+    ${AT} / ${DAY} AS day, coalesce(e.participant_id, '') AS participant,
     coalesce(e.participant_id IN (SELECT id FROM participants WHERE role NOT IN ${OURS}), 0) AS ecosystem,
     coalesce(e.currency, '') AS currency, coalesce(e.amount, 0) AS amount
   FROM events e

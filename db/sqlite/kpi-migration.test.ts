@@ -39,15 +39,16 @@ describe('migrations 0006 (KPI state) and 0007 (customers WITHOUT ROWID)', () =>
 
       const store = createSqliteStore({ path });
       const raw = new Database(path, { readonly: true });
+      // Days as UTC day numbers since 0007.
       expect(raw.prepare('SELECT * FROM kpi_customers ORDER BY customer_id').all()).toEqual([
         {
           customer_id: 'c1',
           ch1: 'app',
-          ch1_day: 105 * DAY,
+          ch1_day: 105,
           ch2: 'web',
-          ch2_day: 101 * DAY,
+          ch2_day: 101,
           p1: 'acme',
-          p1_day: 105 * DAY,
+          p1_day: 105,
           p2: null,
           p2_day: 0,
           ecosystem: 0,
@@ -57,13 +58,13 @@ describe('migrations 0006 (KPI state) and 0007 (customers WITHOUT ROWID)', () =>
         {
           customer_id: 'c2',
           ch1: 'web',
-          ch1_day: 103 * DAY,
+          ch1_day: 103,
           ch2: null,
           ch2_day: 0,
           p1: 'shopx',
-          p1_day: 103 * DAY,
+          p1_day: 103,
           p2: 'acme',
-          p2_day: 102 * DAY,
+          p2_day: 102,
           ecosystem: 1,
           currencies: '["EUR"]',
           direct_revenue: '{}',

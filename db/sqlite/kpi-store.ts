@@ -212,7 +212,8 @@ export function createKpiMethods(db: SqliteDb): KpiMethods {
     },
 
     async crossSell(since) {
-      const day = Math.floor(since / DAY) * DAY;
+      // kpi_customers keeps UTC day numbers.
+      const day = Math.floor(since / DAY);
       const row = client
         .prepare<[number, number], { customers: number | null; multi: number | null }>(
           'SELECT sum(ch1_day >= ?) AS customers, sum(max(ch2_day, p2_day) >= ?) AS multi FROM kpi_customers',
