@@ -8,13 +8,14 @@
  * the last slice, as a run that starts just before the fold job's tick does), and (c) a run
  * with nothing new. Prints a table (ms per job), the
  * fold job's time per slice, the every-minute jobs (usage, health) together, the slowest job,
- * and the process RSS.
+ * the process RSS, and a fixed reference workload timed before and after (the machine's speed).
  *
  *   node bench/kpis/run.ts [--events 10000000] [--integrations 2000] [--file /tmp/kpi-bench.db]
  */
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { hash32 } from '../../db/hll.ts';
 import { type CatalogSnapshot, openStore, ROLLUP_DURATION_BUCKETS_SECONDS } from '../../db/index.ts';
 import { KPI_FAMILIES, KPI_FOLD_CHUNK, type KpiTask, kpiJobs } from '../../jobs/kpi/index.ts';
 import { seededRandom } from '../../src/demo/random.ts';
@@ -269,11 +270,33 @@ async function runAll(now: number): Promise<{ total: number; perJob: Record<stri
   return { total: performance.now() - t0, perJob };
 }
 
+/**
+ * A fixed CPU workload, hashing a million ids (the best of three), timed before and after the
+ * runs. A shared machine can be 1.5–2× slower at one moment than at another: compare runs by the
+ * ratios to (a), or scale them by this.
+ */
+function referenceMs(): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 3; round++) {
+    const t = performance.now();
+    let x = 0;
+    for (let i = 0; i < 1_000_000; i++) x ^= hash32(`u${i}`);
+    if (x === 0.5) console.log(x); // keeps the loop from being optimised away
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+const referenceBefore = referenceMs();
+
 const rows: string[][] = [];
+/** The full recompute's time, the base of the ratios. */
+let fullMs: number | undefined;
 const record = (name: string, result: { total: number; perJob: Record<string, number> }, read: string) => {
+  fullMs ??= result.total;
   rows.push([
     name,
     `${(result.total / 1000).toFixed(3)} s`,
+    `${((100 * result.total) / fullMs).toFixed(1)}%`,
     read,
     mb(rss()),
     ...Object.values(result.perJob).map((ms) => `${Math.round(ms)}`),
@@ -313,9 +336,9 @@ const idle = await runAll(NOW + 3 * MIN);
 record('(c) nothing new', idle, '0 events');
 
 console.log(
-  `\n| run | time | events read | RSS after | ${families.map((j) => `${j.name} ms`).join(' | ')} |`,
+  `\n| run | time | of (a) | events read | RSS after | ${families.map((j) => `${j.name} ms`).join(' | ')} |`,
 );
-console.log(`|---|---|---|---|${families.map(() => '---').join('|')}|`);
+console.log(`|---|---|---|---|---|${families.map(() => '---').join('|')}|`);
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 const everyMinute = (r: { perJob: Record<string, number> }) =>
   (r.perJob['kpi:usage'] ?? 0) + (r.perJob['kpi:health'] ?? 0);
@@ -336,5 +359,8 @@ for (const [name, result] of [
   );
 }
 console.log(`\nmax RSS ${mb(maxRss)}`);
+console.log(
+  `reference workload (1,000,000 hashes): ${Math.round(referenceBefore)} ms before the runs, ${Math.round(referenceMs())} ms after`,
+);
 db.close();
 await store.close();

@@ -27,7 +27,9 @@ const foldsOf = (task: KpiTask): readonly KpiFoldName[] =>
  * with the watermark), and seals request minutes older than the lateness window. `health` folds
  * no events: it reads what the others fold; `fold` (the `kpi:fold` job) runs every family's
  * fold, so a family's own run finds only what arrived since. Calls are serialised; a second call
- * with nothing new reads no event.
+ * with nothing new reads no event. A `fold` call that finds another call in progress or waiting
+ * returns at once with nothing folded: it would only queue behind it (a long catch-up after
+ * downtime), and its next tick folds what is left.
  *
  * @example
  * const fold = createKpiFold({ store, lateness: 600_000, batchSize: 1_000_000 });
@@ -37,6 +39,7 @@ export function createKpiFold(
   options: KpiFoldOptions,
 ): (task: KpiTask, now: number, signal?: AbortSignal) => Promise<KpiFoldRun> {
   let chain: Promise<unknown> = Promise.resolve();
+  let pending = 0;
   async function run(task: KpiTask, now: number, signal?: AbortSignal): Promise<KpiFoldRun> {
     let events = 0;
     for (const fold of foldsOf(task))
@@ -57,7 +60,9 @@ export function createKpiFold(
     return { events, minutes: sealed.rows };
   }
   return (task, now, signal) => {
-    const next = chain.then(() => run(task, now, signal));
+    if (task === 'fold' && pending > 0) return Promise.resolve({ events: 0, minutes: 0 });
+    pending++;
+    const next = chain.then(() => run(task, now, signal)).finally(() => pending--);
     chain = next.catch(() => {});
     return next;
   };

@@ -10,6 +10,7 @@ import {
 } from '../../db/index.ts';
 import {
   createKpiCatalog,
+  createKpiFold,
   createKpiRunner,
   type HealthReport,
   KPI_FAMILIES,
@@ -501,6 +502,25 @@ describe('KPI engine over a hand-computed dataset', () => {
       jobs.value('revenue_attributed_total', { channel: 'web', participant: 'none', currency: 'EUR' }),
     ).toBe(7);
     expect((await store.kpiWatermarks()).folds).toEqual(after.folds);
+  });
+
+  it('skips a fold task while another fold is in progress, and folds what is left at the next', async () => {
+    await store.recordIngest([
+      {
+        receivedAt: T + MIN,
+        events: [
+          event('transaction', T + MIN, { integration: 'pay', customer: 'c9', amount: 7, currency: 'EUR' }),
+          event('docs.view', T + MIN),
+        ],
+      },
+    ]);
+    const fold = createKpiFold({ store, lateness: 10 * MIN, batchSize: 1000 });
+    const value = fold('value', T + 2 * MIN);
+    expect(await fold('fold', T + 2 * MIN)).toEqual({ events: 0, minutes: 0 });
+    expect((await value).events).toBe(2);
+    // Value has nothing left; participation, usage and qualitative read the two events each.
+    expect((await fold('fold', T + 2 * MIN)).events).toBe(3 * 2);
+    expect((await fold('fold', T + 2 * MIN)).events).toBe(0);
   });
 
   it('seals request minutes once past the lateness window, without counting them twice', async () => {
