@@ -785,14 +785,18 @@ describe('KPI worker', () => {
   afterEach(async () => {
     await dir.remove();
   });
-
-  it('computes on its own connection what the jobs compute in this thread', async () => {
+  /** A store file with the catalog and the hand-computed dataset, and a worker on it. */
+  async function loadedWorker() {
     const config = configFrom(CATALOG, dir.dir);
     const path = config.settings.storage.path;
     const store = openStore({ path });
     await applyCatalog(store, config, { source: 'test', now: T - 10 * DAY });
     await load(store);
-    const worker = startKpiWorker({ ...options, store: { path }, logger: silentLogger });
+    return { store, worker: startKpiWorker({ ...options, store: { path }, logger: silentLogger }) };
+  }
+
+  it('computes on its own connection what the jobs compute in this thread', async () => {
+    const { store, worker } = await loadedWorker();
     const onWorker = new Map<KpiFamily, KpiRunResult>();
     for (const family of KPI_FAMILIES) onWorker.set(family, await worker.run(family, T, signal));
     await worker.stop(5_000);
@@ -813,12 +817,7 @@ describe('KPI worker', () => {
   });
 
   it('runs the fold task: every family folded, no values, nothing left for the family runs', async () => {
-    const config = configFrom(CATALOG, dir.dir);
-    const path = config.settings.storage.path;
-    const store = openStore({ path });
-    await applyCatalog(store, config, { source: 'test', now: T - 10 * DAY });
-    await load(store);
-    const worker = startKpiWorker({ ...options, store: { path }, logger: silentLogger });
+    const { store, worker } = await loadedWorker();
     const folded = await worker.run('fold', T, signal);
     // Each of the four folds read every event once (its batches span all types).
     expect(folded).toEqual({
