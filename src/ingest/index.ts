@@ -33,21 +33,24 @@ export {
 export { createIngestTotals, type IngestTotals, REJECTION_REASONS, type RejectionReason } from './totals.ts';
 export { createTraceIngest, type TraceIngest } from './traces.ts';
 
+/** What the HTTP routes need: the pipelines, the totals and the body bounds from settings. */
+export interface IngestRoutes {
+  traces: TraceIngest;
+  events: EventIngest;
+  totals: IngestTotals;
+  maxBodySize: number;
+  maxDecodedBodySize: number;
+  /** Seconds, sent as Retry-After with 429 and 503. */
+  retryAfterSeconds: number;
+}
+
 export interface Ingest {
   traces: TraceIngest;
   events: EventIngest;
   queue: IngestQueue;
   totals: IngestTotals;
   catalog: CatalogView;
-  /** What the HTTP routes need: the pipelines, the totals and the body bounds from settings. */
-  routes: {
-    traces: TraceIngest;
-    events: EventIngest;
-    totals: IngestTotals;
-    maxBodySize: number;
-    maxDecodedBodySize: number;
-    retryAfterSeconds: number;
-  };
+  routes: IngestRoutes;
   /** Re-reads the catalog now, e.g. after the API adopted an edge. */
   catalogChanged(): void;
   /** Stops the sweeps, settles what they hold, and waits for pending commits. */

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { CATALOG_KINDS, type Store } from '../../db/index.ts';
 import type { Config } from '../config/index.ts';
+import type { IngestRoutes } from '../ingest/index.ts';
 import type { Telemetry } from '../telemetry/index.ts';
 import { registerUi, wantsHtml } from '../ui/index.ts';
 import { type AuthOptions, authMiddleware } from './auth.ts';
@@ -12,7 +13,7 @@ import { type EdgeRoutesOptions, registerEdgeRoutes } from './routes/edges.ts';
 import { registerGraphRoutes } from './routes/graph.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { type HealthScoreRoutesOptions, registerHealthScoreRoutes } from './routes/health-score.ts';
-import { type IngestRoutesOptions, registerIngestRoutes } from './routes/ingest.ts';
+import { registerIngestRoutes } from './routes/ingest.ts';
 import { type KpiRoutesOptions, registerKpiRoutes } from './routes/kpis.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerQualityRoutes } from './routes/quality.ts';
@@ -31,7 +32,7 @@ export interface AppDependencies {
   /** Token checks in front of every route; without it nothing is checked. */
   auth?: AuthOptions;
   /** Trace and event ingest; without it `/v1/traces` and `/v1/events` are not served. */
-  ingest?: IngestRoutesOptions;
+  ingest?: IngestRoutes;
   /** Discovered edges API; served when ingest is. */
   edges?: Pick<EdgeRoutesOptions, 'onCatalogChanged'>;
   /** KPI results and the catalog graph; without them the KPI and health-score routes are not served. */

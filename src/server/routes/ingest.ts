@@ -3,29 +3,15 @@ import type { Context } from 'hono';
 import { EventBatchError, eventFormatFor } from '../../../collector/events/index.ts';
 import { BodyError, readBody } from '../../../collector/ingest/body.ts';
 import { TraceDecodeError } from '../../../collector/traces/index.ts';
-import {
-  EventConflictError,
-  EventForbiddenError,
-  type EventIngest,
-  EventReferenceError,
-} from '../../ingest/events.ts';
+import { EventConflictError, EventForbiddenError, EventReferenceError } from '../../ingest/events.ts';
+import type { IngestRoutes } from '../../ingest/index.ts';
 import { JsonBodyError } from '../../ingest/json-body.ts';
 import { IngestOverloadedError, IngestUnavailableError } from '../../ingest/queue.ts';
-import type { IngestTotals, RejectionReason } from '../../ingest/totals.ts';
-import type { TraceEncoding, TraceIngest } from '../../ingest/traces.ts';
+import type { RejectionReason } from '../../ingest/totals.ts';
+import type { TraceEncoding } from '../../ingest/traces.ts';
 import { requestToken } from '../auth.ts';
 import { exportResponseJson, exportResponseProtobuf, statusJson, statusProtobuf } from '../otlp-response.ts';
 import { type FieldProblem, problem, problemResponse } from '../problem.ts';
-
-export interface IngestRoutesOptions {
-  traces: TraceIngest;
-  events: EventIngest;
-  totals: IngestTotals;
-  maxBodySize: number;
-  maxDecodedBodySize: number;
-  /** Seconds, sent as Retry-After with 429 and 503. */
-  retryAfterSeconds: number;
-}
 
 const PROTOBUF = 'application/x-protobuf';
 
@@ -69,7 +55,7 @@ function isAbortedUpload(error: unknown): boolean {
  * encoding, as OTLP exporters expect; event errors with a problem document listing each event's
  * problems.
  */
-export function registerIngestRoutes(app: OpenAPIHono, options: IngestRoutesOptions): void {
+export function registerIngestRoutes(app: OpenAPIHono, options: IngestRoutes): void {
   const limits = { maxBytes: options.maxBodySize, maxDecodedBytes: options.maxDecodedBodySize };
   /** Retry-After goes with the answers that ask the client to come back: 429 and 503. */
   const retryHeaders = (status: number): Record<string, string> =>
