@@ -17,7 +17,8 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { hash32 } from '../../db/hll.ts';
 import { type CatalogSnapshot, openStore, ROLLUP_DURATION_BUCKETS_SECONDS } from '../../db/index.ts';
-import { KPI_FAMILIES, KPI_FOLD_CHUNK, type KpiTask, kpiJobs } from '../../jobs/kpi/index.ts';
+import { KPI_FAMILIES, type KpiTask, kpiJobs } from '../../jobs/kpi/index.ts';
+import { kpiSettingsSchema } from '../../src/config/settings-schema.ts';
 import { seededRandom } from '../../src/demo/random.ts';
 
 const { values } = parseArgs({
@@ -51,8 +52,10 @@ const rss = () => {
 };
 
 for (const suffix of ['', '-wal', '-shm']) rmSync(FILE + suffix, { force: true });
-// As the service's KPI worker opens it: settings.kpis.cacheSize defaults to 64 MiB.
-const store = openStore({ path: FILE, synchronous: 'normal', cacheSize: 64 * 1_048_576 });
+/** The product's defaults of settings.kpis: the fold's batchSize, the worker's page cache. */
+const KPI_DEFAULTS = kpiSettingsSchema.parse({});
+// As the service's KPI worker opens it (settings.kpis.cacheSize).
+const store = openStore({ path: FILE, synchronous: 'normal', cacheSize: KPI_DEFAULTS.cacheSize });
 
 const ROLES = ['partner', 'supplier', 'customer'];
 const snapshot: CatalogSnapshot = {
@@ -245,8 +248,7 @@ const jobs = kpiJobs({
   store,
   schedules,
   lateness: 10 * MIN,
-  // The product's default batchSize (settings.kpis.batchSize).
-  batchSize: KPI_FOLD_CHUNK,
+  batchSize: KPI_DEFAULTS.batchSize,
   snapshotInterval: 0,
   health: {
     weights: { availability: 0.35, latency: 0.2, status: 0.25, quality: 0.1, activity: 0.1 },

@@ -86,4 +86,4 @@ export function scheduleKpiRuns(options: {
   ];
 }
 
-export { KPI_FOLD_CHUNK, type KpiWorker, type KpiWorkerOptions, startKpiWorker } from './worker-client.ts';
+export { type KpiWorker, type KpiWorkerOptions, startKpiWorker } from './worker-client.ts';

@@ -6,18 +6,6 @@ import type { QualityBySystem } from './health.ts';
 import type { KpiRunner, KpiRunnerOptions, KpiRunResult } from './runner.ts';
 import type { KpiTask } from './types.ts';
 
-/**
- * The default of `settings.kpis.batchSize`: most events the worker folds in one write
- * transaction. The events are read and aggregated before the transaction starts (that needs no
- * lock); the transaction adds the aggregates to the rollups. On the bench store (10M events,
- * 500,000 customers) the value fold of 100,000 events holds the lock about 0.24 s, most of it
- * customer rows and the commit of the pages they dirty, so an ingest commit waits at most that
- * long (well inside `busyTimeout`). Smaller batches hold it less each time but rewrite the same
- * pages in many commits: at 10,000 the value fold of a minute at 10,000 events/s took 4.4 s
- * instead of 1.8 s.
- */
-export const KPI_FOLD_CHUNK = 100_000;
-
 /** What the worker is started with: where the store is and how to run the families. */
 export interface KpiWorkerData {
   store: StoreOptions;
@@ -58,7 +46,7 @@ interface Pending {
  * The KPI runs on a `node:worker_threads` Worker with its own SQLite connection, so the fold and
  * the KPI queries use the second core instead of blocking ingest on the main thread. The worker
  * starts at the first run; one that crashes is logged, its runs fail, and the next run starts a
- * fresh one. Folds run in transactions of at most `batchSize` events (default {@link KPI_FOLD_CHUNK}).
+ * fresh one. Folds run in transactions of at most `batchSize` events (`settings.kpis.batchSize`).
  *
  * @example
  * const worker = startKpiWorker({ store: { path, busyTimeout }, lateness, batchSize, snapshotInterval, health, logger });
